@@ -1,0 +1,420 @@
+package io.litecomm;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.litecomm.codec.Codec;
+import io.litecomm.codec.Codecs;
+import io.litecomm.dispatch.BackoffIdleStrategy;
+import io.litecomm.dispatch.IdleStrategy;
+import io.litecomm.dispatch.Watcher;
+import io.litecomm.mailbox.DomainDirectory;
+import io.litecomm.mailbox.MailboxTransport;
+import io.litecomm.spi.MessageQueue;
+import io.litecomm.spi.QueueSpec;
+import io.litecomm.spi.Transport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * A domain: the directory holding the channels (and shared memory) of one group of cooperating
+ * processes. Any process that opens the same directory talks to the same channels.
+ *
+ * <pre>{@code
+ * try (Comm comm = Comm.open(Path.of("/dev/shm/my-app"))) {
+ *     Channel<String> greetings = comm.channel("greetings", String.class);
+ *     greetings.send("hello");
+ * }
+ * }</pre>
+ *
+ * <p>Closing a {@code Comm} releases this process's mappings and stops its watcher thread; it does
+ * not close or delete channels. Several {@code Comm}s on one directory in one JVM behave like
+ * separate processes. Thread-safe.
+ */
+public final class Comm implements AutoCloseable {
+
+    /** Environment variable naming the default domain directory. */
+    public static final String ENV_DIR = "LITECOMM_DIR";
+    /** Environment variable a {@code ProcessManager} sets in its children: the parent's domain. */
+    public static final String ENV_DOMAIN = "LITECOMM_DOMAIN";
+    /** Environment variable a {@code ProcessManager} sets in its children: the child's name. */
+    public static final String ENV_PROCESS_NAME = "LITECOMM_PROCESS_NAME";
+
+    private static final Object CURRENT_LOCK = new Object();
+    private static Comm current;
+
+    private final Path directory;
+    private final CommOptions options;
+    private final Transport transport;
+    private final Watcher watcher;
+    private final ConcurrentHashMap<String, ChannelCore> cores = new ConcurrentHashMap<>();
+    private final long maxParkNanos;
+    private volatile boolean closed;
+
+    private Comm(DomainDirectory domain, CommOptions options) {
+        this.directory = domain.path();
+        this.options = options;
+        this.transport = new MailboxTransport(domain);
+        this.maxParkNanos = options.maxPark().toNanos();
+        this.watcher = new Watcher("litecomm-watcher-" + directory.getFileName(), this::newIdleStrategy);
+    }
+
+    /**
+     * Opens a domain with default options, creating the directory ({@code 0700}) if needed.
+     *
+     * @param directory the domain directory
+     * @return the domain
+     * @throws CommException if the directory cannot be created or is refused (a symbolic link, owned
+     *     by another user, writable by group or others)
+     */
+    public static Comm open(Path directory) {
+        return open(directory, CommOptions.defaults());
+    }
+
+    /**
+     * Opens a domain.
+     *
+     * @param directory the domain directory
+     * @param options options for this process
+     * @return the domain
+     * @throws CommException if the directory cannot be created or is refused
+     */
+    public static Comm open(Path directory, CommOptions options) {
+        Objects.requireNonNull(directory, "directory");
+        Objects.requireNonNull(options, "options");
+        try {
+            return new Comm(DomainDirectory.open(directory), options);
+        } catch (RuntimeException e) {
+            throw Errors.translate(e);
+        }
+    }
+
+    /**
+     * The process-wide default domain, opened on first use: in a child started by
+     * {@code ProcessManager} the parent's domain; otherwise {@code $LITECOMM_DIR}; otherwise
+     * {@code /dev/shm/litecomm-<user>} where {@code /dev/shm} is usable; otherwise
+     * {@code <java.io.tmpdir>/litecomm-<user>}. Closing it is allowed: the next call opens it again.
+     *
+     * @return the default domain
+     */
+    public static Comm current() {
+        synchronized (CURRENT_LOCK) {
+            if (current == null || current.closed) {
+                current = open(defaultDirectory(System.getenv(), Path.of("/dev/shm"),
+                        Path.of(System.getProperty("java.io.tmpdir")), System.getProperty("user.name")));
+            }
+            return current;
+        }
+    }
+
+    /** The default-directory rule of {@link #current()}, as a pure function. */
+    static Path defaultDirectory(Map<String, String> env, Path shm, Path tmp, String user) {
+        String domain = env.get(ENV_DOMAIN);
+        if (domain != null && !domain.isEmpty()) {
+            return Path.of(domain);
+        }
+        String dir = env.get(ENV_DIR);
+        if (dir != null && !dir.isEmpty()) {
+            return Path.of(dir);
+        }
+        String leaf = "litecomm-" + user;
+        if (Files.isDirectory(shm) && Files.isWritable(shm)) {
+            return shm.resolve(leaf);
+        }
+        return tmp.resolve(leaf);
+    }
+
+    /**
+     * In a child started by {@code ProcessManager}, the child's name.
+     *
+     * @return the name, or empty outside a managed child
+     */
+    public static Optional<String> processName() {
+        String name = System.getenv(ENV_PROCESS_NAME);
+        return name == null || name.isEmpty() ? Optional.empty() : Optional.of(name);
+    }
+
+    /**
+     * In a child started by {@code ProcessManager}, its {@code {name}-active} channel in the
+     * parent's domain.
+     *
+     * @param type payload type
+     * @param <T> payload type
+     * @return the channel
+     * @throws IllegalStateException outside a managed child
+     */
+    public static <T> Channel<T> activeChannel(Class<T> type) {
+        return current().channel(managedName() + "-active", type);
+    }
+
+    /**
+     * In a child started by {@code ProcessManager}, its {@code {name}-passive} channel in the
+     * parent's domain.
+     *
+     * @param type payload type
+     * @param <T> payload type
+     * @return the channel
+     * @throws IllegalStateException outside a managed child
+     */
+    public static <T> Channel<T> passiveChannel(Class<T> type) {
+        return current().channel(managedName() + "-passive", type);
+    }
+
+    private static String managedName() {
+        return processName().orElseThrow(() -> new IllegalStateException(
+                "not a child started by ProcessManager: environment variable " + ENV_PROCESS_NAME + " is not set"));
+    }
+
+    /**
+     * Opens or creates a JSON channel of a class ({@code byte[].class} gives a raw bytes channel,
+     * {@code Object.class} an untyped one).
+     *
+     * @param name channel name: 1 to 200 of {@code [A-Za-z0-9._-]}, not starting with '.' or '-'
+     * @param type payload class
+     * @param <T> payload type
+     * @return the channel
+     * @throws ChannelTypeException if the channel exists with an incompatible type
+     * @throws CorruptFileException if its file is damaged or foreign
+     */
+    public <T> Channel<T> channel(String name, Class<T> type) {
+        return channel(name, type, options.channelDefaults());
+    }
+
+    /**
+     * Opens or creates a JSON channel of a class, with creation options.
+     *
+     * @param name channel name
+     * @param type payload class
+     * @param channelOptions used if this call creates the channel
+     * @param <T> payload type
+     * @return the channel
+     */
+    public <T> Channel<T> channel(String name, Class<T> type, ChannelOptions channelOptions) {
+        return channel(name, Codecs.json(options.objectMapper(), type), channelOptions);
+    }
+
+    /**
+     * Opens or creates a JSON channel of a generic type.
+     *
+     * @param name channel name
+     * @param type payload type, e.g. {@code new TypeReference<List<String>>() {}}
+     * @param <T> payload type
+     * @return the channel
+     */
+    public <T> Channel<T> channel(String name, TypeReference<T> type) {
+        return channel(name, type, options.channelDefaults());
+    }
+
+    /**
+     * Opens or creates a JSON channel of a generic type, with creation options.
+     *
+     * @param name channel name
+     * @param type payload type
+     * @param channelOptions used if this call creates the channel
+     * @param <T> payload type
+     * @return the channel
+     */
+    public <T> Channel<T> channel(String name, TypeReference<T> type, ChannelOptions channelOptions) {
+        return channel(name, Codecs.json(options.objectMapper(), type), channelOptions);
+    }
+
+    /**
+     * Opens or creates an untyped channel: any JSON value, received as JSON-native Java values
+     * ({@code Map}, {@code List}, {@code String}, numbers, {@code Boolean}).
+     *
+     * @param name channel name
+     * @return the channel
+     */
+    public Channel<Object> channel(String name) {
+        return channel(name, Object.class);
+    }
+
+    /**
+     * Opens or creates a channel with a codec of the caller's.
+     *
+     * @param name channel name
+     * @param codec the codec; its descriptor is recorded on creation
+     * @param <T> payload type
+     * @return the channel
+     */
+    public <T> Channel<T> channel(String name, Codec<T> codec) {
+        return channel(name, codec, options.channelDefaults());
+    }
+
+    /**
+     * Opens or creates a channel with a codec of the caller's and creation options.
+     *
+     * @param name channel name
+     * @param codec the codec; its descriptor is recorded on creation
+     * @param channelOptions used if this call creates the channel
+     * @param <T> payload type
+     * @return the channel
+     */
+    public <T> Channel<T> channel(String name, Codec<T> codec, ChannelOptions channelOptions) {
+        Names.check(name);
+        Objects.requireNonNull(codec, "codec");
+        Objects.requireNonNull(channelOptions, "channelOptions");
+        QueueSpec spec = new QueueSpec(codec.descriptor(), channelOptions.capacity(), channelOptions.maxMessageSize());
+        ChannelCore core = core(name, () -> transport.openOrCreate(name, spec));
+        return typed(core, codec);
+    }
+
+    /**
+     * Opens an existing channel with the type recorded in it: JSON channels as untyped JSON-native
+     * values, other channels as raw {@code byte[]}.
+     *
+     * @param name channel name
+     * @return the channel
+     * @throws NoSuchChannelException if there is no such channel
+     */
+    public Channel<Object> getChannel(String name) {
+        Names.check(name);
+        ChannelCore core = core(name, () -> transport.openExisting(name).orElseThrow(() ->
+                new NoSuchChannelException("no such channel: channel=" + name + " dir=" + directory)));
+        return recordedView(core);
+    }
+
+    /**
+     * Every channel in the domain, by name, opened as by {@link #getChannel(String)}.
+     *
+     * @return name to channel, sorted by name
+     * @throws CorruptFileException if a channel file is damaged
+     */
+    public Map<String, Channel<?>> getChannels() {
+        checkOpen();
+        Map<String, Channel<?>> channels = new LinkedHashMap<>();
+        for (String name : call(transport::list)) {
+            try {
+                channels.put(name, getChannel(name));
+            } catch (NoSuchChannelException deletedMeanwhile) {
+                // gone between listing and opening
+            }
+        }
+        return channels;
+    }
+
+    /**
+     * Closes a channel for every process and removes its file, so the name can be reused. Peers
+     * that still hold it see it closed.
+     *
+     * @param name channel name
+     * @return {@code true} if the channel existed
+     */
+    public boolean delete(String name) {
+        Names.check(name);
+        checkOpen();
+        boolean existed = call(() -> transport.delete(name));
+        ChannelCore removed = cores.remove(name);
+        if (removed != null) {
+            removed.queue().release();
+        }
+        wakeWatcher();
+        return existed;
+    }
+
+    /**
+     * The domain directory.
+     *
+     * @return its absolute path
+     */
+    public Path directory() {
+        return directory;
+    }
+
+    /**
+     * The options of this {@code Comm}.
+     *
+     * @return the options
+     */
+    public CommOptions options() {
+        return options;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        watcher.close();
+        for (ChannelCore core : cores.values()) {
+            core.abandon("domain closed");
+            core.queue().release();
+        }
+        cores.clear();
+        transport.close();
+    }
+
+    @Override
+    public String toString() {
+        return "Comm[" + directory + (closed ? ", closed]" : "]");
+    }
+
+    private ChannelCore core(String name, Supplier<MessageQueue> opener) {
+        checkOpen();
+        ChannelCore core = cores.get(name);
+        if (core != null && core.queue().isClosed() && core.queue().isReplaced()) {
+            cores.remove(name, core);
+            core = null;
+        }
+        if (core == null) {
+            MessageQueue queue = call(opener::get);
+            ChannelCore fresh = new ChannelCore(name, queue);
+            core = cores.putIfAbsent(name, fresh);
+            if (core == null) {
+                core = fresh;
+            } else {
+                queue.release();
+            }
+        }
+        return core;
+    }
+
+    private <T> DefaultChannel<T> typed(ChannelCore core, Codec<T> codec) {
+        String recorded = core.queue().typeDescriptor();
+        if (!codec.accepts(recorded)) {
+            throw new ChannelTypeException(core.name(), core.queue().location(), codec.descriptor(), recorded);
+        }
+        return new DefaultChannel<>(this, core, codec);
+    }
+
+    @SuppressWarnings("unchecked")
+    private Channel<Object> recordedView(ChannelCore core) {
+        String recorded = core.queue().typeDescriptor();
+        if (recorded.startsWith(Codecs.JSON_PREFIX)) {
+            return new DefaultChannel<>(this, core, Codecs.json(options.objectMapper(), Object.class));
+        }
+        Codec<?> raw = Codecs.bytes();
+        return (Channel<Object>) (Channel<?>) new DefaultChannel<>(this, core, raw);
+    }
+
+    private static <T> T call(Supplier<T> action) {
+        try {
+            return action.get();
+        } catch (RuntimeException e) {
+            throw Errors.translate(e);
+        }
+    }
+
+    void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("domain closed: dir=" + directory);
+        }
+    }
+
+    IdleStrategy newIdleStrategy() {
+        return BackoffIdleStrategy.withMaxPark(maxParkNanos);
+    }
+
+    void watch(ChannelCore core) {
+        watcher.add(core);
+    }
+
+    void wakeWatcher() {
+        watcher.wake();
+    }
+}

@@ -1,0 +1,134 @@
+package io.litecomm;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.litecomm.codec.JsonSupport;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a {@link Comm} behaves in this process: default channel options, the JSON mapper, and how
+ * long idle waits may park.
+ *
+ * <p>Blocking calls and the watcher poll the mapped files: they spin briefly, then yield, then park
+ * for doubling periods up to {@link #maxPark()} (default 1 ms). A smaller cap wakes faster when a
+ * message arrives after a quiet spell; a larger one costs less CPU while idle.
+ */
+public final class CommOptions {
+
+    /** Default cap on the idle park period. */
+    public static final Duration DEFAULT_MAX_PARK = Duration.ofMillis(1);
+
+    private static final CommOptions DEFAULTS = builder().build();
+
+    private final ChannelOptions channelDefaults;
+    private final ObjectMapper objectMapper;
+    private final Duration maxPark;
+
+    private CommOptions(Builder builder) {
+        this.channelDefaults = builder.channelDefaults;
+        this.objectMapper = builder.objectMapper;
+        this.maxPark = builder.maxPark;
+    }
+
+    /**
+     * The defaults.
+     *
+     * @return default options
+     */
+    public static CommOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /**
+     * A builder starting from the defaults.
+     *
+     * @return the builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Options for channels created without explicit options.
+     *
+     * @return channel options
+     */
+    public ChannelOptions channelDefaults() {
+        return channelDefaults;
+    }
+
+    /**
+     * The mapper JSON channels use.
+     *
+     * @return the mapper
+     */
+    public ObjectMapper objectMapper() {
+        return objectMapper;
+    }
+
+    /**
+     * Longest single park of an idle wait.
+     *
+     * @return the cap
+     */
+    public Duration maxPark() {
+        return maxPark;
+    }
+
+    /** Builds {@link CommOptions}. */
+    public static final class Builder {
+        private ChannelOptions channelDefaults = ChannelOptions.defaults();
+        private ObjectMapper objectMapper = JsonSupport.mapper();
+        private Duration maxPark = DEFAULT_MAX_PARK;
+
+        private Builder() {
+        }
+
+        /**
+         * Sets the options of channels created without explicit options.
+         *
+         * @param options channel options
+         * @return this builder
+         */
+        public Builder channelDefaults(ChannelOptions options) {
+            this.channelDefaults = Objects.requireNonNull(options, "options");
+            return this;
+        }
+
+        /**
+         * Sets the JSON mapper. It must not enable default typing: litecomm never reads class names
+         * from the wire.
+         *
+         * @param mapper the mapper
+         * @return this builder
+         */
+        public Builder objectMapper(ObjectMapper mapper) {
+            this.objectMapper = Objects.requireNonNull(mapper, "mapper");
+            return this;
+        }
+
+        /**
+         * Sets the cap on the idle park period.
+         *
+         * @param cap from 1 microsecond to 1 second
+         * @return this builder
+         */
+        public Builder maxPark(Duration cap) {
+            Objects.requireNonNull(cap, "cap");
+            if (cap.toNanos() < 1_000 || cap.compareTo(Duration.ofSeconds(1)) > 0) {
+                throw new IllegalArgumentException("maxPark must be in [1us, 1s]: maxPark=" + cap);
+            }
+            this.maxPark = cap;
+            return this;
+        }
+
+        /**
+         * Builds the options.
+         *
+         * @return the options
+         */
+        public CommOptions build() {
+            return new CommOptions(this);
+        }
+    }
+}

@@ -1,0 +1,143 @@
+package io.litecomm;
+
+import io.litecomm.dispatch.IdleStrategy;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Receives from whichever of several channels has a message first, like Go's {@code select}.
+ *
+ * <p>Fair: each call starts looking one channel after the one that served the previous call, so a
+ * busy channel cannot starve the others. A call never takes more than one message. Channels that
+ * are closed and drained are skipped. Uses active mode on every channel.
+ *
+ * <pre>{@code
+ * Select<String> select = Select.of(orders, cancellations);
+ * Selected<String> next = select.receive();
+ * log.info("{} from {}", next.value(), next.channel().name());
+ * }</pre>
+ *
+ * <p>Thread-safe.
+ *
+ * @param <T> common payload type
+ */
+public final class Select<T> {
+
+    private final List<DefaultChannel<? extends T>> channels;
+    private final AtomicInteger next = new AtomicInteger();
+
+    private Select(List<DefaultChannel<? extends T>> channels) {
+        this.channels = channels;
+    }
+
+    /**
+     * Selects over channels.
+     *
+     * @param channels one or more channels, opened from a {@link Comm}
+     * @param <T> common payload type
+     * @return the select
+     * @throws IllegalArgumentException if none is given or a channel was not opened by litecomm
+     * @throws IllegalStateException if a channel is in passive mode in this process
+     */
+    @SafeVarargs
+    public static <T> Select<T> of(Channel<? extends T>... channels) {
+        if (channels.length == 0) {
+            throw new IllegalArgumentException("select needs at least one channel");
+        }
+        List<DefaultChannel<? extends T>> list = new ArrayList<>(channels.length);
+        for (Channel<? extends T> channel : channels) {
+            Objects.requireNonNull(channel, "channel");
+            if (!(channel instanceof DefaultChannel<? extends T> own)) {
+                throw new IllegalArgumentException("not a litecomm channel: " + channel);
+            }
+            own.core().enter(ChannelCore.Mode.ACTIVE);
+            list.add(own);
+        }
+        return new Select<>(List.copyOf(list));
+    }
+
+    /**
+     * Receives from the first channel with a message, blocking until one has one.
+     *
+     * @return the message and its channel
+     * @throws ChannelClosedException once every channel is closed and drained
+     * @throws CommInterruptedException if the thread is interrupted while waiting
+     */
+    public Selected<T> receive() {
+        return await(Long.MAX_VALUE).orElseThrow(() ->
+                new ChannelClosedException("every channel of the select is closed and drained: channels=" + names()));
+    }
+
+    /**
+     * Receives from the first channel with a message, waiting at most {@code timeout}.
+     *
+     * @param timeout how long to wait
+     * @return the message and its channel, or empty if the time ran out or every channel is closed
+     *     and drained
+     */
+    public Optional<Selected<T>> receive(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        long nanos = timeout.isNegative() ? 0 : saturatedNanos(timeout);
+        return await(nanos);
+    }
+
+    /**
+     * Receives from a channel that has a message now.
+     *
+     * @return the message and its channel, or empty
+     */
+    public Optional<Selected<T>> tryReceive() {
+        return await(0);
+    }
+
+    private Optional<Selected<T>> await(long timeoutNanos) {
+        long start = System.nanoTime();
+        IdleStrategy idle = null;
+        while (true) {
+            boolean allDrained = true;
+            int count = channels.size();
+            int first = Math.floorMod(next.get(), count);
+            for (int i = 0; i < count; i++) {
+                int index = (first + i) % count;
+                DefaultChannel<? extends T> channel = channels.get(index);
+                Optional<? extends T> value = channel.pollNow();
+                if (value.isPresent()) {
+                    next.set(index + 1);
+                    return Optional.of(new Selected<>(channel, value.get()));
+                }
+                allDrained &= channel.core().isDrained();
+            }
+            if (allDrained || timeoutNanos == 0
+                    || timeoutNanos != Long.MAX_VALUE && System.nanoTime() - start >= timeoutNanos) {
+                return Optional.empty();
+            }
+            if (Thread.interrupted()) {
+                throw Errors.interrupted("select on " + names());
+            }
+            if (idle == null) {
+                idle = channels.get(0).comm().newIdleStrategy();
+            }
+            idle.idle(0);
+        }
+    }
+
+    private List<String> names() {
+        List<String> names = new ArrayList<>();
+        for (DefaultChannel<? extends T> channel : channels) {
+            names.add(channel.name());
+        }
+        return names;
+    }
+
+    private static long saturatedNanos(Duration timeout) {
+        try {
+            return timeout.toNanos();
+        } catch (ArithmeticException tooLong) {
+            return Long.MAX_VALUE - 1;
+        }
+    }
+}

@@ -1,0 +1,79 @@
+package io.litecomm.dispatch;
+
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Spins a little, then yields, then parks for doubling periods up to a cap: low latency while
+ * busy, next to no CPU when idle.
+ */
+public final class BackoffIdleStrategy implements IdleStrategy {
+
+    /** Spins before yielding, by default. */
+    public static final int DEFAULT_SPINS = 200;
+    /** Yields before parking, by default. */
+    public static final int DEFAULT_YIELDS = 20;
+    /** First park, by default, in nanoseconds. */
+    public static final long DEFAULT_MIN_PARK_NANOS = 1_000;
+
+    private final int maxSpins;
+    private final int maxYields;
+    private final long minParkNanos;
+    private final long maxParkNanos;
+    private int spins;
+    private int yields;
+    private long parkNanos;
+
+    /**
+     * Creates a strategy.
+     *
+     * @param maxSpins busy spins before yielding
+     * @param maxYields yields before parking
+     * @param minParkNanos first park period
+     * @param maxParkNanos cap on the park period
+     */
+    public BackoffIdleStrategy(int maxSpins, int maxYields, long minParkNanos, long maxParkNanos) {
+        if (maxSpins < 0 || maxYields < 0 || minParkNanos < 1 || maxParkNanos < minParkNanos) {
+            throw new IllegalArgumentException("bad back-off: spins=" + maxSpins + " yields=" + maxYields
+                    + " minPark=" + minParkNanos + " maxPark=" + maxParkNanos);
+        }
+        this.maxSpins = maxSpins;
+        this.maxYields = maxYields;
+        this.minParkNanos = minParkNanos;
+        this.maxParkNanos = maxParkNanos;
+        reset();
+    }
+
+    /**
+     * A strategy with the default spins and yields and the given park cap.
+     *
+     * @param maxParkNanos cap on the park period
+     * @return the strategy
+     */
+    public static BackoffIdleStrategy withMaxPark(long maxParkNanos) {
+        return new BackoffIdleStrategy(DEFAULT_SPINS, DEFAULT_YIELDS,
+                Math.min(DEFAULT_MIN_PARK_NANOS, maxParkNanos), maxParkNanos);
+    }
+
+    @Override
+    public void idle(int workCount) {
+        if (workCount > 0) {
+            reset();
+        } else if (spins < maxSpins) {
+            spins++;
+            Thread.onSpinWait();
+        } else if (yields < maxYields) {
+            yields++;
+            Thread.yield();
+        } else {
+            LockSupport.parkNanos(parkNanos);
+            parkNanos = Math.min(parkNanos << 1, maxParkNanos);
+        }
+    }
+
+    @Override
+    public void reset() {
+        spins = 0;
+        yields = 0;
+        parkNanos = minParkNanos;
+    }
+}

@@ -1,0 +1,284 @@
+package io.litecomm.mailbox;
+
+import static io.litecomm.mailbox.MailboxLayout.CLOSED_BIT;
+import static io.litecomm.mailbox.MailboxLayout.HEAD_OFFSET;
+import static io.litecomm.mailbox.MailboxLayout.RECORD_HEADER_LENGTH;
+import static io.litecomm.mailbox.MailboxLayout.RECORD_LENGTH_OFFSET;
+import static io.litecomm.mailbox.MailboxLayout.RECORD_TAG_OFFSET;
+import static io.litecomm.mailbox.MailboxLayout.RECORD_TYPE_OFFSET;
+import static io.litecomm.mailbox.MailboxLayout.TAIL_OFFSET;
+import static io.litecomm.mailbox.MailboxLayout.TYPE_MESSAGE;
+import static io.litecomm.mailbox.MailboxLayout.TYPE_PADDING;
+
+import io.litecomm.spi.CorruptQueueException;
+import io.litecomm.spi.MessageQueue;
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+
+/**
+ * One mapped mailbox: a multi-producer, multi-consumer ring of length-prefixed records.
+ *
+ * <p>Producers claim space with a compare-and-set on the tail, write the payload, then publish the
+ * record by storing its position as the record's tag with release semantics. Consumers read the
+ * record at the head optimistically, copy it, and take it with a compare-and-set on the head: the
+ * copy is valid exactly when the head did not move, because producers never reuse space below the
+ * head. Tags are full 64-bit positions, never reused, so a stale record cannot pass for a fresh one.
+ * No system call and no lock on the message path.
+ */
+public final class Mailbox implements MessageQueue {
+
+    private static final VarHandle LONGS =
+            MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INTS =
+            MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private final String name;
+    private final Path file;
+    private final MappedByteBuffer buffer;
+    private final MailboxHeader header;
+    private final int capacity;
+    private final int mask;
+    private final int maxMessage;
+    private final Object fileKey;
+
+    Mailbox(String name, Path file, MappedByteBuffer buffer, MailboxHeader header, Object fileKey) {
+        this.name = name;
+        this.file = file;
+        this.buffer = buffer;
+        this.header = header;
+        this.capacity = header.capacity();
+        this.mask = capacity - 1;
+        this.maxMessage = header.maxMessage();
+        this.fileKey = fileKey;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String location() {
+        return file.toString();
+    }
+
+    @Override
+    public String typeDescriptor() {
+        return header.typeDescriptor();
+    }
+
+    @Override
+    public int maxMessageLength() {
+        return maxMessage;
+    }
+
+    /**
+     * The ring capacity in bytes.
+     *
+     * @return capacity
+     */
+    public int capacity() {
+        return capacity;
+    }
+
+    @Override
+    public int offer(byte[] payload) {
+        int length = payload.length;
+        if (length > maxMessage) {
+            throw new IllegalArgumentException("message too large: length=" + length + " max=" + maxMessage);
+        }
+        int frame = MailboxLayout.frameLength(length);
+        while (true) {
+            long tail = tailVolatile();
+            if ((tail & CLOSED_BIT) != 0) {
+                return CLOSED;
+            }
+            long head = headVolatile();
+            int offset = (int) (tail & mask);
+            int toEnd = capacity - offset;
+            int required = frame <= toEnd ? frame : toEnd + frame;
+            if (tail + required - head > capacity) {
+                return FULL;
+            }
+            if (LONGS.compareAndSet(buffer, TAIL_OFFSET, tail, tail + required)) {
+                long position = tail;
+                if (frame > toEnd) {
+                    writeRecord(offset, position, TYPE_PADDING, toEnd - RECORD_HEADER_LENGTH, null);
+                    position += toEnd;
+                    offset = 0;
+                }
+                writeRecord(offset, position, TYPE_MESSAGE, length, payload);
+                return OFFERED;
+            }
+        }
+    }
+
+    private void writeRecord(int ringOffset, long position, int type, int length, byte[] payload) {
+        int base = MailboxLayout.recordOffset(ringOffset);
+        if (payload != null) {
+            buffer.put(base + RECORD_HEADER_LENGTH, payload, 0, payload.length);
+        }
+        INTS.set(buffer, base + RECORD_LENGTH_OFFSET, length);
+        INTS.set(buffer, base + RECORD_TYPE_OFFSET, type);
+        LONGS.setRelease(buffer, base + RECORD_TAG_OFFSET, position);
+    }
+
+    @Override
+    public byte[] poll() {
+        while (true) {
+            long head = headVolatile();
+            int offset = (int) (head & mask);
+            int base = MailboxLayout.recordOffset(offset);
+            long tag = (long) LONGS.getAcquire(buffer, base + RECORD_TAG_OFFSET);
+            if (tag != head) {
+                return null;
+            }
+            int length = (int) INTS.get(buffer, base + RECORD_LENGTH_OFFSET);
+            int type = (int) INTS.get(buffer, base + RECORD_TYPE_OFFSET);
+            if (type == TYPE_PADDING && validPadding(offset, length)) {
+                LONGS.compareAndSet(buffer, HEAD_OFFSET, head, head + RECORD_HEADER_LENGTH + length);
+                continue;
+            }
+            if (type != TYPE_MESSAGE || length < 0 || length > maxMessage
+                    || offset + MailboxLayout.frameLength(length) > capacity) {
+                checkStillCorrupt(head, base, type, length);
+                continue;
+            }
+            byte[] out = new byte[length];
+            buffer.get(base + RECORD_HEADER_LENGTH, out, 0, length);
+            if (LONGS.compareAndSet(buffer, HEAD_OFFSET, head, head + MailboxLayout.frameLength(length))) {
+                return out;
+            }
+        }
+    }
+
+    private boolean validPadding(int offset, int length) {
+        return length >= 0 && (length & (MailboxLayout.RECORD_ALIGNMENT - 1)) == 0
+                && offset + RECORD_HEADER_LENGTH + length <= capacity;
+    }
+
+    /** A record looked impossible: it is corruption only if nobody has moved past it meanwhile. */
+    private void checkStillCorrupt(long head, int base, int type, int length) {
+        if (headVolatile() == head && (long) LONGS.getAcquire(buffer, base + RECORD_TAG_OFFSET) == head) {
+            throw new CorruptQueueException(file.toString(), "impossible record: position=" + head
+                    + " type=" + type + " length=" + length + " maxMessage=" + maxMessage
+                    + " capacity=" + capacity);
+        }
+    }
+
+    @Override
+    public boolean close() {
+        while (true) {
+            long tail = tailVolatile();
+            if ((tail & CLOSED_BIT) != 0) {
+                return false;
+            }
+            if (LONGS.compareAndSet(buffer, TAIL_OFFSET, tail, tail | CLOSED_BIT)) {
+                return true;
+            }
+        }
+    }
+
+    @Override
+    public boolean isClosed() {
+        return (tailVolatile() & CLOSED_BIT) != 0;
+    }
+
+    @Override
+    public boolean isClosedAndDrained() {
+        long tail = tailVolatile();
+        return (tail & CLOSED_BIT) != 0 && headVolatile() == (tail & ~CLOSED_BIT);
+    }
+
+    @Override
+    public int size() {
+        for (int attempt = 0; attempt < 16; attempt++) {
+            long head = headVolatile();
+            long tail = tailVolatile() & ~CLOSED_BIT;
+            int count = countRecords(head, tail);
+            if (count >= 0) {
+                return count;
+            }
+        }
+        return 0;
+    }
+
+    /** Walks headers from head to tail; -1 if the walk raced with consumers and must restart. */
+    private int countRecords(long head, long tail) {
+        int count = 0;
+        long position = head;
+        while (position < tail) {
+            int base = MailboxLayout.recordOffset((int) (position & mask));
+            long tag = (long) LONGS.getAcquire(buffer, base + RECORD_TAG_OFFSET);
+            if (tag != position) {
+                // not yet committed: counts as one message still being written
+                return headVolatile() > head ? -1 : count + 1;
+            }
+            int length = (int) INTS.get(buffer, base + RECORD_LENGTH_OFFSET);
+            int type = (int) INTS.get(buffer, base + RECORD_TYPE_OFFSET);
+            if (length < 0 || length > capacity) {
+                return -1;
+            }
+            if (type == TYPE_MESSAGE) {
+                count++;
+                position += MailboxLayout.frameLength(length);
+            } else {
+                position += RECORD_HEADER_LENGTH + length;
+            }
+        }
+        return headVolatile() > head ? -1 : count;
+    }
+
+    /**
+     * Current head position (consume counter).
+     *
+     * @return bytes consumed since creation
+     */
+    public long headPosition() {
+        return headVolatile();
+    }
+
+    /**
+     * Current tail position (claim counter), without the closed flag.
+     *
+     * @return bytes claimed since creation
+     */
+    public long tailPosition() {
+        return tailVolatile() & ~CLOSED_BIT;
+    }
+
+    private long tailVolatile() {
+        return (long) LONGS.getVolatile(buffer, TAIL_OFFSET);
+    }
+
+    private long headVolatile() {
+        return (long) LONGS.getVolatile(buffer, HEAD_OFFSET);
+    }
+
+    @Override
+    public boolean isReplaced() {
+        try {
+            Object current = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            return fileKey == null || !fileKey.equals(current);
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    @Override
+    public void release() {
+        // Java 17 cannot unmap: the mapping goes with the last reference to this object
+    }
+
+    @Override
+    public String toString() {
+        return "Mailbox[" + name + " " + file + "]";
+    }
+}

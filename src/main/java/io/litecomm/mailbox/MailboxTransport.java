@@ -1,0 +1,149 @@
+package io.litecomm.mailbox;
+
+import io.litecomm.spi.CorruptQueueException;
+import io.litecomm.spi.MessageQueue;
+import io.litecomm.spi.QueueSpec;
+import io.litecomm.spi.Transport;
+import io.litecomm.spi.TransportException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The default transport: one mailbox file {@code <name>.chan} per queue in a domain directory.
+ *
+ * <p>A mapping outlives the {@code FileChannel} it came from, so files are closed right after
+ * mapping: no descriptor is held per queue and no {@code FileLock} of another user of the file in
+ * this JVM can be dropped by closing one.
+ */
+public final class MailboxTransport implements Transport {
+
+    /** File name suffix of mailbox files. */
+    public static final String SUFFIX = ".chan";
+
+    private final DomainDirectory domain;
+
+    /**
+     * Opens the transport on a domain.
+     *
+     * @param domain the domain directory
+     */
+    public MailboxTransport(DomainDirectory domain) {
+        this.domain = domain;
+    }
+
+    /**
+     * The file of a queue.
+     *
+     * @param name queue name
+     * @return its path
+     */
+    public Path fileOf(String name) {
+        return domain.path().resolve(name + SUFFIX);
+    }
+
+    @Override
+    public MessageQueue openOrCreate(String name, QueueSpec spec) {
+        MailboxFile.checkSpec(spec);
+        Path file = fileOf(name);
+        for (int attempt = 0; attempt < 8; attempt++) {
+            Optional<MessageQueue> existing = openExisting(name);
+            if (existing.isPresent()) {
+                return existing.get();
+            }
+            domain.withLock(() -> domain.createAtomically(file, MailboxLayout.fileLength(spec.capacity()),
+                    channel -> MailboxFile.writeHeader(channel, spec)));
+        }
+        throw new TransportException("cannot open or create mailbox: file=" + file
+                + " reason=it kept disappearing (deleted concurrently)");
+    }
+
+    @Override
+    public Optional<MessageQueue> openExisting(String name) {
+        Path file = fileOf(name);
+        try {
+            domain.checkFile(file);
+            return Optional.of(map(name, file));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Maps and validates a mailbox file.
+     *
+     * @param name queue name
+     * @param file the file
+     * @return the mailbox
+     * @throws NoSuchFileException if the file vanished
+     */
+    Mailbox map(String name, Path file) throws NoSuchFileException {
+        try (FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS))) {
+            long length = channel.size();
+            if (length < MailboxLayout.HEADER_LENGTH) {
+                MailboxFile.validate(ByteBuffer.allocate(0), length, file);
+            }
+            MappedByteBuffer buffer = channel.map(FileChannel.MapMode.READ_WRITE, 0, length);
+            MailboxHeader header = MailboxFile.validate(buffer, length, file);
+            Object fileKey = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            return new Mailbox(name, file, buffer, header, fileKey);
+        } catch (NoSuchFileException e) {
+            throw e;
+        } catch (IOException e) {
+            throw new TransportException("cannot map mailbox: file=" + file + " cause=" + e, e);
+        }
+    }
+
+    @Override
+    public List<String> list() {
+        List<String> names = new ArrayList<>();
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(domain.path(), "*" + SUFFIX)) {
+            for (Path file : files) {
+                String fileName = file.getFileName().toString();
+                if (!fileName.startsWith(".")) {
+                    names.add(fileName.substring(0, fileName.length() - SUFFIX.length()));
+                }
+            }
+        } catch (IOException e) {
+            throw new TransportException("cannot list domain: dir=" + domain.path() + " cause=" + e, e);
+        }
+        Collections.sort(names);
+        return names;
+    }
+
+    @Override
+    public boolean delete(String name) {
+        Path file = fileOf(name);
+        return domain.withLock(() -> {
+            try {
+                try {
+                    openExisting(name).ifPresent(MessageQueue::close);
+                } catch (CorruptQueueException corrupt) {
+                    // a damaged file is removed all the same: that is how a user recovers the name
+                }
+                return Files.deleteIfExists(file);
+            } catch (IOException e) {
+                throw new TransportException("cannot delete mailbox: file=" + file + " cause=" + e, e);
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        // mappings are released by the garbage collector; nothing is held open
+    }
+}

@@ -1,0 +1,12 @@
+/**
+ * litecomm: channels and shared memory between JVM processes on one host, on plain java.nio.
+ */
+module io.litecomm {
+    requires transitive com.fasterxml.jackson.databind;
+    requires org.slf4j;
+    requires org.apache.commons.io;
+    requires jul.to.slf4j;
+
+    exports io.litecomm;
+    exports io.litecomm.codec;
+}
