@@ -26,7 +26,7 @@ import java.nio.file.attribute.BasicFileAttributes;
  * One mapped mailbox: a multi-producer, multi-consumer ring of length-prefixed records.
  *
  * <p>Producers claim space with a compare-and-set on the tail, write the payload, then publish the
- * record by storing its position as the record's tag with release semantics. Consumers read the
+ * record by storing its tag (position + 1) with release semantics. Consumers read the
  * record at the head optimistically, copy it, and take it with a compare-and-set on the head: the
  * copy is valid exactly when the head did not move, because producers never reuse space below the
  * head. Tags are full 64-bit positions, never reused, so a stale record cannot pass for a fresh one.
@@ -127,7 +127,7 @@ public final class Mailbox implements MessageQueue {
         }
         INTS.set(buffer, base + RECORD_LENGTH_OFFSET, length);
         INTS.set(buffer, base + RECORD_TYPE_OFFSET, type);
-        LONGS.setRelease(buffer, base + RECORD_TAG_OFFSET, position);
+        LONGS.setRelease(buffer, base + RECORD_TAG_OFFSET, MailboxLayout.tagOf(position));
     }
 
     @Override
@@ -137,7 +137,7 @@ public final class Mailbox implements MessageQueue {
             int offset = (int) (head & mask);
             int base = MailboxLayout.recordOffset(offset);
             long tag = (long) LONGS.getAcquire(buffer, base + RECORD_TAG_OFFSET);
-            if (tag != head) {
+            if (tag != MailboxLayout.tagOf(head)) {
                 return null;
             }
             int length = (int) INTS.get(buffer, base + RECORD_LENGTH_OFFSET);
@@ -166,7 +166,8 @@ public final class Mailbox implements MessageQueue {
 
     /** A record looked impossible: it is corruption only if nobody has moved past it meanwhile. */
     private void checkStillCorrupt(long head, int base, int type, int length) {
-        if (headVolatile() == head && (long) LONGS.getAcquire(buffer, base + RECORD_TAG_OFFSET) == head) {
+        if (headVolatile() == head
+                && (long) LONGS.getAcquire(buffer, base + RECORD_TAG_OFFSET) == MailboxLayout.tagOf(head)) {
             throw new CorruptQueueException(file.toString(), "impossible record: position=" + head
                     + " type=" + type + " length=" + length + " maxMessage=" + maxMessage
                     + " capacity=" + capacity);
@@ -217,7 +218,7 @@ public final class Mailbox implements MessageQueue {
         while (position < tail) {
             int base = MailboxLayout.recordOffset((int) (position & mask));
             long tag = (long) LONGS.getAcquire(buffer, base + RECORD_TAG_OFFSET);
-            if (tag != position) {
+            if (tag != MailboxLayout.tagOf(position)) {
                 // not yet committed: counts as one message still being written
                 return headVolatile() > head ? -1 : count + 1;
             }

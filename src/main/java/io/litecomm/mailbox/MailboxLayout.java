@@ -23,9 +23,10 @@ import java.nio.charset.StandardCharsets;
  *   record at ring offset (position &amp; (capacity - 1)):
  *   0                   8         12        16
  *   +-------------------+---------+---------+----------------------------+
- *   | tag = position    | length  | type    | payload (length bytes)     |
+ *   | tag = position+1  | length  | type    | payload (length bytes)     |
  *   +-------------------+---------+---------+----------------------------+
- *   the frame takes align16(16 + length) bytes; the tag is written last, with release
+ *   the frame takes align16(16 + length) bytes; the tag is written last, with release;
+ *   tags start at 1 so that zero-filled memory is never a committed record
  * </pre>
  */
 public final class MailboxLayout {
@@ -67,7 +68,7 @@ public final class MailboxLayout {
     /** Closed flag in the tail word. */
     public static final long CLOSED_BIT = 1L << 63;
 
-    /** Offset of the record's tag (the position it was written at) within a record. */
+    /** Offset of the record's tag ({@link #tagOf(long)} of its position) within a record. */
     public static final int RECORD_TAG_OFFSET = 0;
     /** Offset of the record's payload length within a record. */
     public static final int RECORD_LENGTH_OFFSET = RECORD_TAG_OFFSET + Long.BYTES;
@@ -100,6 +101,17 @@ public final class MailboxLayout {
      */
     public static int versionWord(int major, int minor) {
         return major << 16 | minor;
+    }
+
+    /**
+     * The tag that marks a record at {@code position} committed: the position plus one, so that
+     * zero-filled memory never passes for a record.
+     *
+     * @param position the record's position
+     * @return its tag
+     */
+    public static long tagOf(long position) {
+        return position + 1;
     }
 
     /**
