@@ -5,12 +5,14 @@ import io.litecomm.codec.Codec;
 import io.litecomm.codec.Codecs;
 import io.litecomm.dispatch.BackoffIdleStrategy;
 import io.litecomm.dispatch.IdleStrategy;
+import io.litecomm.dispatch.WatchTask;
 import io.litecomm.dispatch.Watcher;
 import io.litecomm.mailbox.DomainDirectory;
 import io.litecomm.mailbox.MailboxTransport;
 import io.litecomm.spi.MessageQueue;
 import io.litecomm.spi.QueueSpec;
 import io.litecomm.spi.Transport;
+import io.litecomm.storage.MappedSharedStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -53,9 +55,12 @@ public final class Comm implements AutoCloseable {
     private final Watcher watcher;
     private final ConcurrentHashMap<String, ChannelCore> cores = new ConcurrentHashMap<>();
     private final long maxParkNanos;
+    private final DomainDirectory domain;
+    private SharedMemory sharedMemory;
     private volatile boolean closed;
 
     private Comm(DomainDirectory domain, CommOptions options) {
+        this.domain = domain;
         this.directory = domain.path();
         this.options = options;
         this.transport = new MailboxTransport(domain);
@@ -317,6 +322,22 @@ public final class Comm implements AutoCloseable {
     }
 
     /**
+     * The domain's shared memory: a key-value store with pub/sub shared by every process of the
+     * domain. Opened (and created, file {@code storage.page}) on first use.
+     *
+     * @return the shared memory
+     * @throws CorruptFileException if its file is damaged or foreign
+     */
+    public synchronized SharedMemory sharedMemory() {
+        checkOpen();
+        if (sharedMemory == null) {
+            sharedMemory = new SharedMemory(this, call(() -> new MappedSharedStore(domain, options.objectMapper(),
+                    options.pubSubCapacity())), options.objectMapper());
+        }
+        return sharedMemory;
+    }
+
+    /**
      * The domain directory.
      *
      * @return its absolute path
@@ -347,6 +368,11 @@ public final class Comm implements AutoCloseable {
         }
         cores.clear();
         transport.close();
+        synchronized (this) {
+            if (sharedMemory != null) {
+                sharedMemory.close();
+            }
+        }
     }
 
     @Override
@@ -410,8 +436,8 @@ public final class Comm implements AutoCloseable {
         return BackoffIdleStrategy.withMaxPark(maxParkNanos);
     }
 
-    void watch(ChannelCore core) {
-        watcher.add(core);
+    void watch(WatchTask task) {
+        watcher.add(task);
     }
 
     void wakeWatcher() {

@@ -23,8 +23,10 @@ public final class CommOptions {
     private final ChannelOptions channelDefaults;
     private final ObjectMapper objectMapper;
     private final Duration maxPark;
+    private final int pubSubCapacity;
 
     private CommOptions(Builder builder) {
+        this.pubSubCapacity = builder.pubSubCapacity;
         this.channelDefaults = builder.channelDefaults;
         this.objectMapper = builder.objectMapper;
         this.maxPark = builder.maxPark;
@@ -75,13 +77,39 @@ public final class CommOptions {
         return maxPark;
     }
 
+    /**
+     * Bytes of the pub/sub ring, used when this process creates it: how far a subscriber may fall
+     * behind before it misses messages.
+     *
+     * @return the capacity
+     */
+    public int pubSubCapacity() {
+        return pubSubCapacity;
+    }
+
     /** Builds {@link CommOptions}. */
     public static final class Builder {
         private ChannelOptions channelDefaults = ChannelOptions.defaults();
         private ObjectMapper objectMapper = JsonSupport.mapper();
         private Duration maxPark = DEFAULT_MAX_PARK;
+        private int pubSubCapacity = 1 << 20;
 
         private Builder() {
+        }
+
+        /**
+         * Sets the pub/sub ring size, used if this process creates the ring (default 1 MiB); a
+         * message may take at most a quarter of it.
+         *
+         * @param bytes a power of two from 4096 to 2^30
+         * @return this builder
+         */
+        public Builder pubSubCapacity(int bytes) {
+            if (bytes < 4096 || bytes > (1 << 30) || Integer.bitCount(bytes) != 1) {
+                throw new IllegalArgumentException("pubSubCapacity must be a power of two in [4096, 2^30]: " + bytes);
+            }
+            this.pubSubCapacity = bytes;
+            return this;
         }
 
         /**
