@@ -2,6 +2,7 @@ package io.litecomm.examples;
 
 import io.litecomm.Channel;
 import io.litecomm.Comm;
+import io.litecomm.SharedMemory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +23,8 @@ public final class NoneBotProcess {
      * @param args unused
      */
     public static void main(String[] args) {
+        SharedMemory memory = Comm.current().sharedMemory();
+        LOG.info("Shared memory get: key={}", memory.get("key", String.class));
         Channel<String> passive = Comm.passiveChannel(String.class);
         passive.onReceive(data -> !data.isEmpty(), data -> LOG.info("Passive receive: {}", data));
         Channel<String> active = Comm.activeChannel(String.class);

@@ -4,19 +4,24 @@ import io.litecomm.Channel;
 import io.litecomm.Comm;
 import io.litecomm.ProcessManager;
 import io.litecomm.ProcessOptions;
+import io.litecomm.SharedMemory;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The seed example: LiteyukiBot's process-communication page in Java. The main process starts a
  * child ({@link NoneBotProcess}) and sends it a message on its passive and its active channel
- * every 3 seconds; the child logs what it receives. Stops after a few rounds (argument 1, default
+ * every 3 seconds; the child logs what it receives. Both use the domain's shared memory. Stops after a few rounds (argument 1, default
  * 3) or on Ctrl-C, and stops the child with it.
  *
  * <p>Run it with {@code mvn -B -q -DskipTests test-compile exec:exec@demo}.
  */
 public final class SeedExample {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SeedExample.class);
 
     private SeedExample() {
     }
@@ -38,6 +43,9 @@ public final class SeedExample {
                 .build();
         try (Comm comm = Comm.current(); ProcessManager processes = new ProcessManager(comm, childOptions)) {
             Runtime.getRuntime().addShutdownHook(new Thread(interrupted::countDown));
+            SharedMemory memory = comm.sharedMemory();
+            memory.set("key", "value");
+            LOG.info("Shared memory set: key={}", memory.get("key", String.class));
             processes.add("nonebot", NoneBotProcess.class);
             processes.startAll();
             Channel<String> passive = comm.channel("nonebot-passive", String.class);

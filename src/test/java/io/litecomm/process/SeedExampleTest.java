@@ -31,6 +31,7 @@ class SeedExampleTest {
             String prefix = "litecomm\\.process\\.nonebot - ";
             assertEquals(2, count(out, prefix + "Passive receive: I am liteyuki main process passive"), out);
             assertEquals(2, count(out, prefix + "Active receive: I am liteyuki main process active"), out);
+            assertEquals(1, count(out, prefix + "Shared memory get: key=value"), out);
             Matcher pid = Pattern.compile("started child: name=nonebot pid=(\\d+)").matcher(out);
             assertTrue(pid.find(), out);
             assertTrue(ProcessHandle.of(Long.parseLong(pid.group(1))).isEmpty()
