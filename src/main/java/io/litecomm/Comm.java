@@ -56,6 +56,7 @@ public final class Comm implements AutoCloseable {
     private final ConcurrentHashMap<String, ChannelCore> cores = new ConcurrentHashMap<>();
     private final long maxParkNanos;
     private final DomainDirectory domain;
+    private final ThreadLocal<IdleStrategy> idleStrategies = ThreadLocal.withInitial(this::newIdleStrategy);
     private SharedMemory sharedMemory;
     private volatile boolean closed;
 
@@ -434,6 +435,11 @@ public final class Comm implements AutoCloseable {
 
     IdleStrategy newIdleStrategy() {
         return BackoffIdleStrategy.withMaxPark(maxParkNanos);
+    }
+
+    /** This thread's idle strategy for blocking calls, reused so that waiting allocates nothing. */
+    IdleStrategy idleStrategy() {
+        return idleStrategies.get();
     }
 
     void watch(WatchTask task) {

@@ -99,46 +99,56 @@ final class DefaultChannel<T> implements Channel<T> {
             throw Errors.interrupted(what);
         }
         comm.checkOpen();
-        IdleStrategy strategy = idle == null ? comm.newIdleStrategy() : idle;
+        IdleStrategy strategy = idle;
+        if (strategy == null) {
+            strategy = comm.idleStrategy();
+            strategy.reset();
+        }
         strategy.idle(0);
         return strategy;
     }
 
     @Override
     public T receive() {
-        Optional<T> message = poll(FOREVER);
-        if (message.isEmpty()) {
+        byte[] bytes = await(FOREVER);
+        if (bytes == null) {
             throw new ChannelClosedException("channel closed and drained: channel=" + name()
                     + " file=" + core.queue().location());
         }
-        return message.get();
+        return decode(bytes);
     }
 
     @Override
     public Optional<T> receive(Duration timeout) {
-        return poll(timeoutNanos(timeout));
+        return decodeOptional(await(timeoutNanos(timeout)));
     }
 
     @Override
     public Optional<T> tryReceive() {
-        return poll(0);
+        return decodeOptional(await(0));
     }
 
-    /** Empty when the time ran out or the channel is closed and drained. */
-    private Optional<T> poll(long timeoutNanos) {
+    private Optional<T> decodeOptional(byte[] bytes) {
+        return bytes == null ? Optional.empty() : Optional.ofNullable(decode(bytes));
+    }
+
+    /** The next message's bytes; {@code null} when the time ran out or the channel is closed and drained. */
+    private byte[] await(long timeoutNanos) {
         comm.checkOpen();
         core.enter(ChannelCore.Mode.ACTIVE);
-        long start = timeoutNanos == FOREVER || timeoutNanos == 0 ? 0 : System.nanoTime();
+        byte[] bytes = core.take();
+        if (bytes != null || timeoutNanos == 0) {
+            return bytes;
+        }
+        long start = timeoutNanos == FOREVER ? 0 : System.nanoTime();
         IdleStrategy idle = null;
         while (true) {
-            byte[] bytes = core.take();
+            bytes = core.take();
             if (bytes != null) {
-                return Optional.of(decode(bytes));
+                return bytes;
             }
-            if (core.isDrained()
-                    || timeoutNanos == 0
-                    || timeoutNanos != FOREVER && System.nanoTime() - start >= timeoutNanos) {
-                return Optional.empty();
+            if (core.isDrained() || timeoutNanos != FOREVER && System.nanoTime() - start >= timeoutNanos) {
+                return null;
             }
             idle = idle(idle, "receive on channel " + name());
         }
@@ -206,7 +216,8 @@ final class DefaultChannel<T> implements Channel<T> {
             @Override
             public boolean hasNext() {
                 if (next == null) {
-                    next = poll(FOREVER).orElse(null);
+                    byte[] bytes = await(FOREVER);
+                    next = bytes == null ? null : decode(bytes);
                 }
                 return next != null;
             }

@@ -119,7 +119,8 @@ public final class Select<T> {
                 throw Errors.interrupted("select on " + names());
             }
             if (idle == null) {
-                idle = channels.get(0).comm().newIdleStrategy();
+                idle = channels.get(0).comm().idleStrategy();
+                idle.reset();
             }
             idle.idle(0);
         }

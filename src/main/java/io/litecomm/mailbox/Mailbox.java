@@ -39,6 +39,16 @@ public final class Mailbox implements MessageQueue {
     private static final VarHandle INTS =
             MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
+    private static final VarHandle CACHED_HEAD;
+
+    static {
+        try {
+            CACHED_HEAD = MethodHandles.lookup().findVarHandle(Mailbox.class, "cachedHead", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final String name;
     private final Path file;
     private final MappedByteBuffer buffer;
@@ -47,6 +57,8 @@ public final class Mailbox implements MessageQueue {
     private final int mask;
     private final int maxMessage;
     private final Object fileKey;
+    /** A recent head, read by producers instead of the consumers' contended head line while it shows room. */
+    private long cachedHead;
 
     Mailbox(String name, Path file, MappedByteBuffer buffer, MailboxHeader header, Object fileKey) {
         this.name = name;
@@ -100,12 +112,16 @@ public final class Mailbox implements MessageQueue {
             if ((tail & CLOSED_BIT) != 0) {
                 return CLOSED;
             }
-            long head = headVolatile();
             int offset = (int) (tail & mask);
             int toEnd = capacity - offset;
             int required = frame <= toEnd ? frame : toEnd + frame;
+            long head = (long) CACHED_HEAD.getOpaque(this);
             if (tail + required - head > capacity) {
-                return FULL;
+                head = headVolatile();
+                CACHED_HEAD.setOpaque(this, head);
+                if (tail + required - head > capacity) {
+                    return FULL;
+                }
             }
             if (LONGS.compareAndSet(buffer, TAIL_OFFSET, tail, tail + required)) {
                 long position = tail;
