@@ -90,13 +90,13 @@ final class DefaultChannel<T> implements Channel<T> {
             if (timeoutNanos == 0 || timeoutNanos != FOREVER && System.nanoTime() - start >= timeoutNanos) {
                 return false;
             }
-            idle = idle(idle, "send on channel " + name());
+            idle = idle(idle, "send on channel ");
         }
     }
 
-    private IdleStrategy idle(IdleStrategy idle, String what) {
+    private IdleStrategy idle(IdleStrategy idle, String operation) {
         if (Thread.interrupted()) {
-            throw Errors.interrupted(what);
+            throw Errors.interrupted(operation + name());
         }
         comm.checkOpen();
         IdleStrategy strategy = idle;
@@ -150,7 +150,7 @@ final class DefaultChannel<T> implements Channel<T> {
             if (core.isDrained() || timeoutNanos != FOREVER && System.nanoTime() - start >= timeoutNanos) {
                 return null;
             }
-            idle = idle(idle, "receive on channel " + name());
+            idle = idle(idle, "receive on channel ");
         }
     }
 
