@@ -12,6 +12,7 @@ import static io.litecomm.storage.PubSubLayout.RECORD_TOPIC_LENGTH_OFFSET;
 import static io.litecomm.storage.PubSubLayout.TAIL_OFFSET;
 
 import io.litecomm.mailbox.DomainDirectory;
+import io.litecomm.mailbox.FileLocks;
 import io.litecomm.spi.CorruptQueueException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

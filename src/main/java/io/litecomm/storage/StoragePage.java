@@ -18,6 +18,7 @@ import static io.litecomm.storage.StoragePageLayout.slotOffsetField;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.litecomm.mailbox.FileLocks;
 import io.litecomm.spi.CorruptQueueException;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;

@@ -5,6 +5,7 @@ import static io.litecomm.storage.StoragePageLayout.HEADER_LENGTH;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.litecomm.mailbox.DomainDirectory;
+import io.litecomm.mailbox.FileLocks;
 import io.litecomm.spi.CorruptQueueException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
