@@ -34,6 +34,7 @@ final class ChannelCore implements WatchTask {
     private final CopyOnWriteArrayList<Handler<?>> handlers = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedQueue<Waiter<?>> waiters = new ConcurrentLinkedQueue<>();
     private final AtomicLong handlerErrors = new AtomicLong();
+    private volatile boolean retired;
 
     ChannelCore(String name, MessageQueue queue) {
         this.name = name;
@@ -116,7 +117,12 @@ final class ChannelCore implements WatchTask {
 
     @Override
     public boolean isDone() {
-        return false;
+        return retired;
+    }
+
+    /** This process no longer uses the channel (deleted): the watcher drops it. */
+    void retire() {
+        retired = true;
     }
 
     private int dispatchPassive() {

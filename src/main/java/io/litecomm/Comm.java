@@ -316,6 +316,8 @@ public final class Comm implements AutoCloseable {
         boolean existed = call(() -> transport.delete(name));
         ChannelCore removed = cores.remove(name);
         if (removed != null) {
+            removed.retire();
+            removed.abandon("channel deleted");
             removed.queue().release();
         }
         wakeWatcher();

@@ -1,6 +1,7 @@
 package io.litecomm;
 
 import io.litecomm.codec.Codec;
+import io.litecomm.codec.Codecs;
 import io.litecomm.dispatch.IdleStrategy;
 import io.litecomm.spi.MessageQueue;
 import java.time.Duration;
@@ -234,9 +235,16 @@ final class DefaultChannel<T> implements Channel<T> {
         };
     }
 
+    private static final byte[] JSON_NULL = {'n', 'u', 'l', 'l'};
+
     private byte[] encode(T message) {
         try {
-            return codec.encode(message);
+            byte[] bytes = codec.encode(message);
+            if (codec.descriptor().startsWith(Codecs.JSON_PREFIX) && java.util.Arrays.equals(bytes, JSON_NULL)) {
+                throw new IllegalArgumentException("message encodes to JSON null: channel=" + name()
+                        + "; null is never a message");
+            }
+            return bytes;
         } catch (IllegalArgumentException e) {
             throw new CommException("cannot encode message: channel=" + name() + " type=" + codec.descriptor()
                     + " cause=" + e.getMessage(), e);
@@ -244,12 +252,18 @@ final class DefaultChannel<T> implements Channel<T> {
     }
 
     private T decode(byte[] bytes) {
+        T value;
         try {
-            return codec.decode(bytes);
+            value = codec.decode(bytes);
         } catch (IllegalArgumentException e) {
             throw new CommException("cannot decode message: channel=" + name() + " type=" + codec.descriptor()
                     + " length=" + bytes.length + " cause=" + e.getMessage(), e);
         }
+        if (value == null) {
+            throw new CommException("cannot decode message: channel=" + name() + " type=" + codec.descriptor()
+                    + " length=" + bytes.length + " cause=decodes to null");
+        }
+        return value;
     }
 
     private static long timeoutNanos(Duration timeout) {

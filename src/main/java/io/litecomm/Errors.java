@@ -11,6 +11,9 @@ final class Errors {
     }
 
     static RuntimeException translate(RuntimeException e) {
+        if (causedByInterrupt(e)) {
+            return interrupted(e.getMessage());
+        }
         if (e instanceof CorruptQueueException corrupt) {
             return new CorruptFileException(Path.of(corrupt.location()), corrupt.problem(), corrupt);
         }
@@ -18,6 +21,17 @@ final class Errors {
             return new CommException(e.getMessage(), e);
         }
         return e;
+    }
+
+    private static boolean causedByInterrupt(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.nio.channels.ClosedByInterruptException
+                    || t instanceof java.nio.channels.FileLockInterruptionException
+                    || t instanceof io.litecomm.mailbox.FileLocks.LockInterruptedException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     static CommInterruptedException interrupted(String what) {

@@ -34,7 +34,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -550,8 +549,6 @@ class ChannelApiTest {
     }
 
     @Test
-    @Disabled("bug: opening or creating a channel on a thread whose interrupt flag is set fails with a plain "
-            + "CommException wrapping ClosedByInterruptException / FileLockInterruptionException (see report)")
     void openingChannelsOnAnInterruptedThreadIsNotAnIoError() {
         comm.channel("existing", String.class);
         try (Comm other = Comm.open(comm.directory())) {
@@ -570,9 +567,6 @@ class ChannelApiTest {
     }
 
     @Test
-    @Disabled("bug: a payload that decodes to null (JSON null, e.g. sent as NullNode on an untyped channel) is "
-            + "consumed but reported as no message by tryReceive/receive(Duration), ends iteration of an open "
-            + "channel, and makes Select throw NullPointerException (see report)")
     void jsonNullIsNeverSilentlyLost() {
         Channel<Object> untyped = comm.channel("nulls");
         boolean accepted;

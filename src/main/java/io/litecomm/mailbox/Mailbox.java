@@ -142,7 +142,7 @@ public final class Mailbox implements MessageQueue {
             buffer.put(base + RECORD_HEADER_LENGTH, payload, 0, payload.length);
         }
         INTS.set(buffer, base + RECORD_LENGTH_OFFSET, length);
-        INTS.set(buffer, base + RECORD_TYPE_OFFSET, type);
+        INTS.set(buffer, base + RECORD_TYPE_OFFSET, MailboxLayout.checkWord(type, position, length));
         LONGS.setRelease(buffer, base + RECORD_TAG_OFFSET, MailboxLayout.tagOf(position));
     }
 
@@ -157,7 +157,15 @@ public final class Mailbox implements MessageQueue {
                 return null;
             }
             int length = (int) INTS.get(buffer, base + RECORD_LENGTH_OFFSET);
-            int type = (int) INTS.get(buffer, base + RECORD_TYPE_OFFSET);
+            int check = (int) INTS.get(buffer, base + RECORD_TYPE_OFFSET);
+            int type = MailboxLayout.typeOf(check);
+            if (check != MailboxLayout.checkWord(type, head, length)) {
+                if (tailPosition() <= head) {
+                    return null; // stale bytes of an old payload in an empty ring, not a record
+                }
+                checkStillCorrupt(head, base, type, length);
+                continue;
+            }
             if (type == TYPE_PADDING && validPadding(offset, length)) {
                 LONGS.compareAndSet(buffer, HEAD_OFFSET, head, head + RECORD_HEADER_LENGTH + length);
                 continue;
@@ -239,7 +247,7 @@ public final class Mailbox implements MessageQueue {
                 return headVolatile() > head ? -1 : count + 1;
             }
             int length = (int) INTS.get(buffer, base + RECORD_LENGTH_OFFSET);
-            int type = (int) INTS.get(buffer, base + RECORD_TYPE_OFFSET);
+            int type = MailboxLayout.typeOf((int) INTS.get(buffer, base + RECORD_TYPE_OFFSET));
             if (length < 0 || length > capacity) {
                 return -1;
             }

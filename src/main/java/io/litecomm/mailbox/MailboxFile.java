@@ -74,6 +74,9 @@ public final class MailboxFile {
             throw new IllegalArgumentException("maximum message length must be in [0, "
                     + MailboxLayout.maxPayloadFor(capacity) + "] for capacity " + capacity + ": max=" + max);
         }
+        if (spec.typeDescriptor().isEmpty()) {
+            throw new IllegalArgumentException("type descriptor must not be empty");
+        }
         MailboxLayout.encodeDescriptor(spec.typeDescriptor());
     }
 

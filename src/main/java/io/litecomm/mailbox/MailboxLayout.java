@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
  * Byte layout of a mailbox file, format version {@value #FORMAT_MAJOR}.{@value #FORMAT_MINOR}.
  *
  * <p>All integers are little-endian. The file is a fixed header followed by a ring of
- * {@link #capacityOffset() capacity} bytes. {@code docs/FORMAT.md} is the prose version of this class.
+ * capacity bytes ({@link #CAPACITY_OFFSET}). {@code docs/FORMAT.md} is the prose version of this class.
  *
  * <pre>
  *   0                   8         12        16        20        24        28        32
@@ -23,10 +23,12 @@ import java.nio.charset.StandardCharsets;
  *   record at ring offset (position &amp; (capacity - 1)):
  *   0                   8         12        16
  *   +-------------------+---------+---------+----------------------------+
- *   | tag = position+1  | length  | type    | payload (length bytes)     |
+ *   | tag = position+1  | length  | check   | payload (length bytes)     |
  *   +-------------------+---------+---------+----------------------------+
  *   the frame takes align16(16 + length) bytes; the tag is written last, with release;
- *   tags start at 1 so that zero-filled memory is never a committed record
+ *   tags start at 1 so that zero-filled memory is never a committed record; the check word holds
+ *   the record type in its low byte and a hash of position and length in the upper three, so the
+ *   stale bytes of an old payload never pass for a record
  * </pre>
  */
 public final class MailboxLayout {
@@ -72,7 +74,7 @@ public final class MailboxLayout {
     public static final int RECORD_TAG_OFFSET = 0;
     /** Offset of the record's payload length within a record. */
     public static final int RECORD_LENGTH_OFFSET = RECORD_TAG_OFFSET + Long.BYTES;
-    /** Offset of the record's type within a record. */
+    /** Offset of the record's check word (type in the low byte, hash above) within a record. */
     public static final int RECORD_TYPE_OFFSET = RECORD_LENGTH_OFFSET + Integer.BYTES;
     /** Length of a record header; the payload follows. */
     public static final int RECORD_HEADER_LENGTH = RECORD_TYPE_OFFSET + Integer.BYTES;
@@ -112,6 +114,30 @@ public final class MailboxLayout {
      */
     public static long tagOf(long position) {
         return position + 1;
+    }
+
+    /**
+     * The check word of a record: its type in the low byte, a hash of its position and length in the
+     * upper 24 bits.
+     *
+     * @param type {@link #TYPE_MESSAGE} or {@link #TYPE_PADDING}
+     * @param position the record's position
+     * @param length the record's length field
+     * @return the word stored at {@link #RECORD_TYPE_OFFSET}
+     */
+    public static int checkWord(int type, long position, int length) {
+        long mix = (position + 1) * 0x9E3779B97F4A7C15L ^ (length * 0xC2B2AE3D27D4EB4FL);
+        return (int) (mix >>> 32) & ~0xFF | type & 0xFF;
+    }
+
+    /**
+     * The record type in a check word.
+     *
+     * @param checkWord the word at {@link #RECORD_TYPE_OFFSET}
+     * @return the type
+     */
+    public static int typeOf(int checkWord) {
+        return checkWord & 0xFF;
     }
 
     /**

@@ -94,9 +94,11 @@ public final class MailboxTransport implements Transport {
         try (FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE,
                 LinkOption.NOFOLLOW_LINKS))) {
             long length = channel.size();
-            if (length < MailboxLayout.HEADER_LENGTH) {
-                MailboxFile.validate(ByteBuffer.allocate(0), length, file);
+            ByteBuffer headerBytes = ByteBuffer.allocate((int) Math.min(length, MailboxLayout.HEADER_LENGTH));
+            while (headerBytes.hasRemaining() && channel.read(headerBytes, headerBytes.position()) >= 0) {
+                // read the whole header first: nothing is mapped before its lengths are checked
             }
+            MailboxFile.validate(headerBytes, length, file);
             MappedByteBuffer buffer = channel.map(FileChannel.MapMode.READ_WRITE, 0, length);
             MailboxHeader header = MailboxFile.validate(buffer, length, file);
             Object fileKey = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();

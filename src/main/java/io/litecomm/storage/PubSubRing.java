@@ -215,7 +215,6 @@ public final class PubSubRing implements AutoCloseable {
     public final class Reader {
         private long position;
         private long lastSequence;
-        private boolean lapped;
 
         private Reader(long position, long lastSequence) {
             this.position = position;
@@ -246,18 +245,15 @@ public final class PubSubRing implements AutoCloseable {
                     break;
                 }
                 if (tail - position > capacity) {
-                    resync(tail);
+                    resync(sink);
                     continue;
                 }
                 Message message = readAt(position);
                 if (message == null) {
+                    resync(sink);
                     continue;
                 }
                 if (message.topic() != null) {
-                    if (lapped && message.sequence() > lastSequence + 1) {
-                        sink.missed(message.sequence() - lastSequence - 1);
-                    }
-                    lapped = false;
                     lastSequence = message.sequence();
                     sink.message(message);
                     read++;
@@ -266,12 +262,21 @@ public final class PubSubRing implements AutoCloseable {
             return read;
         }
 
-        private void resync(long tail) {
-            lapped = true;
-            position = tail;
+        /** Lapped: jump to the tail, counting what was skipped (read under the lock, so exact). */
+        private void resync(Sink sink) {
+            long skipped;
+            try (FileLocks.Held held = lock.lock()) {
+                position = (long) LONGS.getAcquire(map, TAIL_OFFSET);
+                long next = (long) LONGS.get(map, NEXT_SEQUENCE_OFFSET);
+                skipped = next - 1 - lastSequence;
+                lastSequence = next - 1;
+            }
+            if (skipped > 0) {
+                sink.missed(skipped);
+            }
         }
 
-        /** The record at {@code at}, advancing; {@code null} after a resync; a message without topic for padding. */
+        /** The record at {@code at}, advancing; {@code null} if lapped; a message without topic for padding. */
         private Message readAt(long at) {
             int offset = (int) (at & mask);
             int base = HEADER_LENGTH + offset;
@@ -295,8 +300,7 @@ public final class PubSubRing implements AutoCloseable {
             VarHandle.loadLoadFence();
             long claim = (long) LONGS.getVolatile(map, CLAIM_OFFSET);
             if (claim - at > capacity) {
-                resync((long) LONGS.getAcquire(map, TAIL_OFFSET));
-                return null;
+                return null; // overwritten while we read: lapped
             }
             if (!sane) {
                 throw new CorruptQueueException(file.toString(), "impossible record: position=" + at + " tag=" + tag

@@ -271,7 +271,7 @@ public final class StoragePage implements AutoCloseable {
     private void checkSlot(MappedByteBuffer m, int slot, long offset, long length, long end) {
         long fileLength = (long) LONGS.getAcquire(m, FILE_LENGTH_OFFSET);
         if (offset < HEADER_LENGTH || length < RECORD_HEADER_LENGTH || offset + length > fileLength
-                || fileLength > m.capacity() || end < 0 || end > length) {
+                || fileLength > m.capacity() || end < RECORD_HEADER_LENGTH || end > length) {
             throw new CorruptQueueException(file.toString(), "impossible slot: slot=" + slot + " offset=" + offset
                     + " length=" + length + " end=" + end + " fileLength=" + fileLength + " mapped=" + m.capacity());
         }
@@ -290,7 +290,8 @@ public final class StoragePage implements AutoCloseable {
             int type = b.getInt(base + RECORD_TYPE_OFFSET);
             long recordVersion = b.getLong(base + RECORD_VERSION_OFFSET);
             int crc = b.getInt(base + RECORD_CRC_OFFSET);
-            if (length < 0 || position + StoragePageLayout.frameLength(length) > end
+            if (length < 0 || length > end - position - RECORD_HEADER_LENGTH
+                    || position + StoragePageLayout.frameLength(length) > end
                     || type < TYPE_SNAPSHOT || type > TYPE_DELETE || (type == TYPE_SNAPSHOT) != (position == 0)) {
                 return "impossible record: position=" + position + " type=" + type + " length=" + length + " end=" + end;
             }
@@ -392,6 +393,10 @@ public final class StoragePage implements AutoCloseable {
         long next = version + 1;
         int frame = StoragePageLayout.frameLength(payload.length);
         Change change = decode(type, next, payload);
+        if (change == null) {
+            throw new IllegalArgumentException("value cannot be stored: it would not read back as JSON (nested deeper than "
+                    + io.litecomm.codec.JsonSupport.MAX_NESTING_DEPTH + "?)");
+        }
         if (end + frame <= slotLength) {
             writeRecord(m, slotOffset + end, type, next, payload);
             LONGS.setRelease(m, slotEndField(slot), end + frame);
