@@ -64,7 +64,7 @@ public final class Comm implements AutoCloseable {
         this.domain = domain;
         this.directory = domain.path();
         this.options = options;
-        this.transport = new MailboxTransport(domain);
+        this.transport = new MailboxTransport(domain, options.recoveryTimeout());
         this.maxParkNanos = options.maxPark().toNanos();
         this.watcher = new Watcher("litecomm-watcher-" + directory.getFileName(), this::newIdleStrategy);
     }

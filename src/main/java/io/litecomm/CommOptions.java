@@ -24,8 +24,10 @@ public final class CommOptions {
     private final ObjectMapper objectMapper;
     private final Duration maxPark;
     private final int pubSubCapacity;
+    private final Duration recoveryTimeout;
 
     private CommOptions(Builder builder) {
+        this.recoveryTimeout = builder.recoveryTimeout;
         this.pubSubCapacity = builder.pubSubCapacity;
         this.channelDefaults = builder.channelDefaults;
         this.objectMapper = builder.objectMapper;
@@ -87,14 +89,42 @@ public final class CommOptions {
         return pubSubCapacity;
     }
 
+    /**
+     * How long a receiver waits on a message that a producer claimed but has not finished writing
+     * before it checks whether that producer died; if it did (its {@code FileLock} is gone), the
+     * claim is skipped and the channel moves on. A live producer, even a paused one, is always
+     * waited for. Default 2 seconds.
+     *
+     * @return the bound
+     */
+    public Duration recoveryTimeout() {
+        return recoveryTimeout;
+    }
+
     /** Builds {@link CommOptions}. */
     public static final class Builder {
         private ChannelOptions channelDefaults = ChannelOptions.defaults();
         private ObjectMapper objectMapper = JsonSupport.mapper();
         private Duration maxPark = DEFAULT_MAX_PARK;
         private int pubSubCapacity = 1 << 20;
+        private Duration recoveryTimeout = Duration.ofSeconds(2);
 
         private Builder() {
+        }
+
+        /**
+         * Sets the recovery bound for messages left unfinished by a dead producer.
+         *
+         * @param timeout from 1 ms to 1 hour
+         * @return this builder
+         */
+        public Builder recoveryTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "timeout");
+            if (timeout.toMillis() < 1 || timeout.compareTo(Duration.ofHours(1)) > 0) {
+                throw new IllegalArgumentException("recoveryTimeout must be in [1ms, 1h]: " + timeout);
+            }
+            this.recoveryTimeout = timeout;
+            return this;
         }
 
         /**

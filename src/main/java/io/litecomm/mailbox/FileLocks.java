@@ -110,6 +110,25 @@ public final class FileLocks {
         }
 
         /**
+         * Reads from the file with the shared channel.
+         *
+         * @param into where to read; filled as far as the file allows
+         * @param position file offset
+         */
+        public void read(ByteBuffer into, long position) {
+            entry.jvmLock.lock();
+            try {
+                while (into.hasRemaining() && entry.channel().read(into, position + into.position()) >= 0) {
+                    // until full or end of file
+                }
+            } catch (IOException e) {
+                throw new TransportException("cannot read: file=" + entry.path + " cause=" + e, e);
+            } finally {
+                entry.jvmLock.unlock();
+            }
+        }
+
+        /**
          * Writes {@code length} zero bytes at {@code position}, so space is really allocated and a
          * full disk fails here rather than as SIGBUS later.
          *

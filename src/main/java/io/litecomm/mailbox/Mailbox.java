@@ -21,6 +21,8 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One mapped mailbox: a multi-producer, multi-consumer ring of length-prefixed records.
@@ -39,6 +41,7 @@ public final class Mailbox implements MessageQueue {
     private static final VarHandle INTS =
             MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
+    private static final Logger LOG = LoggerFactory.getLogger(Mailbox.class);
     private static final VarHandle CACHED_HEAD;
 
     static {
@@ -57,10 +60,17 @@ public final class Mailbox implements MessageQueue {
     private final int mask;
     private final int maxMessage;
     private final Object fileKey;
+    private final FileLocks.Handle locks;
+    private final ProducerRegistry producers;
+    private final long recoveryNanos;
+    /** Head position a consumer found stuck on an uncommitted record, and since when (nanoTime). */
+    private long stuckHead = -1;
+    private long stuckSince;
     /** A recent head, read by producers instead of the consumers' contended head line while it shows room. */
     private long cachedHead;
 
-    Mailbox(String name, Path file, MappedByteBuffer buffer, MailboxHeader header, Object fileKey) {
+    Mailbox(String name, Path file, MappedByteBuffer buffer, MailboxHeader header, Object fileKey,
+            FileLocks.Handle locks, long recoveryNanos) {
         this.name = name;
         this.file = file;
         this.buffer = buffer;
@@ -69,6 +79,9 @@ public final class Mailbox implements MessageQueue {
         this.mask = capacity - 1;
         this.maxMessage = header.maxMessage();
         this.fileKey = fileKey;
+        this.locks = locks;
+        this.recoveryNanos = recoveryNanos;
+        this.producers = new ProducerRegistry(buffer, locks, file.toString(), this::headVolatile);
     }
 
     @Override
@@ -107,6 +120,16 @@ public final class Mailbox implements MessageQueue {
             throw new IllegalArgumentException("message too large: length=" + length + " max=" + maxMessage);
         }
         int frame = MailboxLayout.frameLength(length);
+        int entry = producers.acquireEntry();
+        try {
+            return claimAndWrite(payload, frame, entry);
+        } finally {
+            producers.releaseEntry(entry);
+        }
+    }
+
+    private int claimAndWrite(byte[] payload, int frame, int entry) {
+        int length = payload.length;
         while (true) {
             long tail = tailVolatile();
             if ((tail & CLOSED_BIT) != 0) {
@@ -123,6 +146,7 @@ public final class Mailbox implements MessageQueue {
                     return FULL;
                 }
             }
+            producers.record(entry, tail, tail + required);
             if (LONGS.compareAndSet(buffer, TAIL_OFFSET, tail, tail + required)) {
                 long position = tail;
                 if (frame > toEnd) {
@@ -131,8 +155,10 @@ public final class Mailbox implements MessageQueue {
                     offset = 0;
                 }
                 writeRecord(offset, position, TYPE_MESSAGE, length, payload);
+                producers.clear(entry);
                 return OFFERED;
             }
+            producers.clear(entry);
         }
     }
 
@@ -154,6 +180,9 @@ public final class Mailbox implements MessageQueue {
             int base = MailboxLayout.recordOffset(offset);
             long tag = (long) LONGS.getAcquire(buffer, base + RECORD_TAG_OFFSET);
             if (tag != MailboxLayout.tagOf(head)) {
+                if (recoveryNanos > 0 && tailPosition() > head) {
+                    watchStuck(head);
+                }
                 return null;
             }
             int length = (int) INTS.get(buffer, base + RECORD_LENGTH_OFFSET);
@@ -180,6 +209,55 @@ public final class Mailbox implements MessageQueue {
             if (LONGS.compareAndSet(buffer, HEAD_OFFSET, head, head + MailboxLayout.frameLength(length))) {
                 return out;
             }
+        }
+    }
+
+    /**
+     * The record at {@code head} is claimed but not committed. If that lasts longer than the
+     * recovery bound, look for a dead claimant and pad its claim so consumers can move on.
+     */
+    private void watchStuck(long head) {
+        long now = System.nanoTime();
+        if (head != stuckHead) {
+            stuckHead = head;
+            stuckSince = now;
+        } else if (now - stuckSince >= recoveryNanos) {
+            stuckSince = now;
+            recover(head);
+        }
+    }
+
+    private void recover(long head) {
+        try (FileLocks.Held held = locks.lock()) {
+            int base = MailboxLayout.recordOffset((int) (head & mask));
+            if (headVolatile() != head || (long) LONGS.getAcquire(buffer, base + RECORD_TAG_OFFSET)
+                    == MailboxLayout.tagOf(head)) {
+                return;
+            }
+            long[] dead = producers.deadClaimCovering(head);
+            if (dead == null) {
+                return;
+            }
+            if (dead[0] < 0) {
+                LOG.error("cannot recover: several dead producers claim the stuck position: channel={} position={} file={}",
+                        name, head, file);
+                return;
+            }
+            padRegion(head, dead[2]);
+            producers.clearDead((int) dead[0], (int) dead[1]);
+            LOG.warn("recovered a message claimed by a dead producer: channel={} from={} to={} file={}",
+                    name, head, dead[2], file);
+        }
+    }
+
+    /** Fills [from, to) with padding records, split at the ring's end. */
+    private void padRegion(long from, long to) {
+        long position = from;
+        while (position < to) {
+            int offset = (int) (position & mask);
+            int length = (int) Math.min(to - position, capacity - offset);
+            writeRecord(offset, position, TYPE_PADDING, length - RECORD_HEADER_LENGTH, null);
+            position += length;
         }
     }
 
@@ -297,8 +375,19 @@ public final class Mailbox implements MessageQueue {
         }
     }
 
+    /**
+     * Processes that hold a producer slot of this mailbox now.
+     *
+     * @return the count
+     */
+    public int liveProducers() {
+        return producers.liveProducers();
+    }
+
     @Override
     public void release() {
+        producers.release();
+        locks.close();
         // Java 17 cannot unmap: the mapping goes with the last reference to this object
     }
 

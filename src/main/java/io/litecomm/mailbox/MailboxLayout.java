@@ -17,7 +17,9 @@ import java.nio.charset.StandardCharsets;
  *  64 type descriptor, UTF-8, {@value #TYPE_DESCRIPTOR_MAX} bytes, zero padded
  * 512 tail: next claim position (long); bit 63 = closed          [own 128-byte block]
  * 640 head: next position to consume (long)                      [own 128-byte block]
- * 768 .. 8191 reserved (zero): waiter flags, participant table
+ * 768 .. 1023 reserved (zero)
+ * 1024 producer table: 48 slots of 128 bytes, one per producing process (see below)
+ * 7168 .. 8191 reserved (zero)
  * 8192 ring: records, each 16-byte aligned
  *
  *   record at ring offset (position &amp; (capacity - 1)):
@@ -29,6 +31,12 @@ import java.nio.charset.StandardCharsets;
  *   tags start at 1 so that zero-filled memory is never a committed record; the check word holds
  *   the record type in its low byte and a hash of position and length in the upper three, so the
  *   stale bytes of an old payload never pass for a record
+ *
+ *   producer slot i at 1024 + 128 * i, owned by the process holding the FileLock on byte
+ *   2^40 + i of the file:
+ *   0 owner pid (long, informative) | 8 reserved | 16 seven claim entries of 16 bytes:
+ *   start position (long), end position (long; 0 = empty), written before the claim's CAS
+ *   and cleared after its commit, so a consumer can find and pad the claim of a dead producer
  * </pre>
  */
 public final class MailboxLayout {
@@ -64,6 +72,21 @@ public final class MailboxLayout {
     public static final int TAIL_OFFSET = TYPE_DESCRIPTOR_OFFSET + TYPE_DESCRIPTOR_MAX;
     /** Offset of the head (consume) position. */
     public static final int HEAD_OFFSET = TAIL_OFFSET + 128;
+    /** Offset of the producer table. */
+    public static final int PRODUCERS_OFFSET = 1024;
+    /** Producer slots: the most processes that may send on one channel at once. */
+    public static final int PRODUCER_SLOTS = 48;
+    /** Bytes of one producer slot. */
+    public static final int PRODUCER_SLOT_LENGTH = 128;
+    /** Offset of the owner's pid within a producer slot. */
+    public static final int PRODUCER_PID_OFFSET = 0;
+    /** Offset of the first claim entry within a producer slot. */
+    public static final int PRODUCER_CLAIMS_OFFSET = 16;
+    /** Claim entries per slot: sends in flight at once from one process. */
+    public static final int CLAIM_ENTRIES = 7;
+    /** Bytes of one claim entry: start and end positions. */
+    public static final int CLAIM_ENTRY_LENGTH = 16;
+
     /** Length of the header; the ring starts here. */
     public static final int HEADER_LENGTH = 8192;
 
@@ -103,6 +126,38 @@ public final class MailboxLayout {
      */
     public static int versionWord(int major, int minor) {
         return major << 16 | minor;
+    }
+
+    /**
+     * Offset of a producer slot.
+     *
+     * @param slot 0 to {@link #PRODUCER_SLOTS} - 1
+     * @return header offset
+     */
+    public static int producerSlotOffset(int slot) {
+        return PRODUCERS_OFFSET + slot * PRODUCER_SLOT_LENGTH;
+    }
+
+    /**
+     * Offset of a claim entry's start position.
+     *
+     * @param slot producer slot
+     * @param entry 0 to {@link #CLAIM_ENTRIES} - 1
+     * @return header offset
+     */
+    public static int claimStartOffset(int slot, int entry) {
+        return producerSlotOffset(slot) + PRODUCER_CLAIMS_OFFSET + entry * CLAIM_ENTRY_LENGTH;
+    }
+
+    /**
+     * Offset of a claim entry's end position.
+     *
+     * @param slot producer slot
+     * @param entry claim entry
+     * @return header offset
+     */
+    public static int claimEndOffset(int slot, int entry) {
+        return claimStartOffset(slot, entry) + Long.BYTES;
     }
 
     /**

@@ -8,19 +8,16 @@ import io.litecomm.spi.TransportException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The default transport: one mailbox file {@code <name>.chan} per queue in a domain directory.
@@ -34,7 +31,11 @@ public final class MailboxTransport implements Transport {
     /** File name suffix of mailbox files. */
     public static final String SUFFIX = ".chan";
 
+    /** Default recovery bound. */
+    public static final java.time.Duration DEFAULT_RECOVERY = java.time.Duration.ofSeconds(2);
+
     private final DomainDirectory domain;
+    private final long recoveryNanos;
 
     /**
      * Opens the transport on a domain.
@@ -42,7 +43,19 @@ public final class MailboxTransport implements Transport {
      * @param domain the domain directory
      */
     public MailboxTransport(DomainDirectory domain) {
+        this(domain, DEFAULT_RECOVERY);
+    }
+
+    /**
+     * Opens the transport on a domain with a recovery bound.
+     *
+     * @param domain the domain directory
+     * @param recovery how long a consumer waits on a claimed but uncommitted record before it
+     *     checks whether the claimant died (and, if so, skips the claim); zero never recovers
+     */
+    public MailboxTransport(DomainDirectory domain, java.time.Duration recovery) {
         this.domain = domain;
+        this.recoveryNanos = recovery.toNanos();
     }
 
     /**
@@ -91,22 +104,32 @@ public final class MailboxTransport implements Transport {
      * @throws NoSuchFileException if the file vanished
      */
     Mailbox map(String name, Path file) throws NoSuchFileException {
-        try (FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE,
-                LinkOption.NOFOLLOW_LINKS))) {
-            long length = channel.size();
-            ByteBuffer headerBytes = ByteBuffer.allocate((int) Math.min(length, MailboxLayout.HEADER_LENGTH));
-            while (headerBytes.hasRemaining() && channel.read(headerBytes, headerBytes.position()) >= 0) {
-                // read the whole header first: nothing is mapped before its lengths are checked
+        FileLocks.Handle locks;
+        try {
+            locks = FileLocks.open(file);
+        } catch (TransportException e) {
+            if (e.getCause() instanceof NoSuchFileException missing) {
+                throw missing;
             }
+            throw e;
+        }
+        try {
+            // every access goes through this JVM's one channel to the file: closing another channel
+            // would drop the producer-slot locks this JVM holds on it
+            long length = locks.size();
+            ByteBuffer headerBytes = ByteBuffer.allocate((int) Math.min(length, MailboxLayout.HEADER_LENGTH));
+            locks.read(headerBytes, 0);
             MailboxFile.validate(headerBytes, length, file);
-            MappedByteBuffer buffer = channel.map(FileChannel.MapMode.READ_WRITE, 0, length);
+            MappedByteBuffer buffer = locks.map(length);
             MailboxHeader header = MailboxFile.validate(buffer, length, file);
             Object fileKey = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-            return new Mailbox(name, file, buffer, header, fileKey);
-        } catch (NoSuchFileException e) {
-            throw e;
+            return new Mailbox(name, file, buffer, header, fileKey, locks, recoveryNanos);
         } catch (IOException e) {
+            locks.close();
             throw new TransportException("cannot map mailbox: file=" + file + " cause=" + e, e);
+        } catch (RuntimeException e) {
+            locks.close();
+            throw e;
         }
     }
 
