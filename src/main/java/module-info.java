@@ -4,6 +4,7 @@
 module io.litecomm {
     requires transitive com.fasterxml.jackson.databind;
     requires org.slf4j;
+    requires java.management;
     requires org.apache.commons.io;
     requires jul.to.slf4j;
 

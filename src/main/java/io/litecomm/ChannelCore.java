@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
@@ -19,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * asynchronous receivers. Typed {@link DefaultChannel} views share it. Messages this process took
  * but could not hand over (a cancelled future) wait in a local stash and are received first.
  */
-final class ChannelCore implements WatchTask {
+final class ChannelCore implements WatchTask, ChannelMXBean {
 
     /** The receive mode of this channel in this process. */
     enum Mode { NONE, ACTIVE, PASSIVE }
@@ -34,11 +35,15 @@ final class ChannelCore implements WatchTask {
     private final CopyOnWriteArrayList<Handler<?>> handlers = new CopyOnWriteArrayList<>();
     private final ConcurrentLinkedQueue<Waiter<?>> waiters = new ConcurrentLinkedQueue<>();
     private final AtomicLong handlerErrors = new AtomicLong();
+    private final LongAdder sent = new LongAdder();
+    private final LongAdder received = new LongAdder();
+    private final String directory;
     private volatile boolean retired;
 
-    ChannelCore(String name, MessageQueue queue) {
+    ChannelCore(String name, MessageQueue queue, String directory) {
         this.name = name;
         this.queue = queue;
+        this.directory = directory;
     }
 
     String name() {
@@ -49,7 +54,52 @@ final class ChannelCore implements WatchTask {
         return queue;
     }
 
-    long handlerErrors() {
+    void countSent() {
+        sent.increment();
+    }
+
+    @Override
+    public String getName() {
+        return name;
+    }
+
+    @Override
+    public String getDirectory() {
+        return directory;
+    }
+
+    @Override
+    public String getTypeDescriptor() {
+        return queue.typeDescriptor();
+    }
+
+    @Override
+    public String getMode() {
+        return mode.get().name();
+    }
+
+    @Override
+    public int getDepth() {
+        return size();
+    }
+
+    @Override
+    public boolean isClosed() {
+        return queue.isClosed();
+    }
+
+    @Override
+    public long getSent() {
+        return sent.sum();
+    }
+
+    @Override
+    public long getReceived() {
+        return received.sum();
+    }
+
+    @Override
+    public long getHandlerErrors() {
         return handlerErrors.get();
     }
 
@@ -78,11 +128,16 @@ final class ChannelCore implements WatchTask {
         if (stashed != null) {
             return stashed;
         }
+        byte[] taken;
         try {
-            return queue.poll();
+            taken = queue.poll();
         } catch (RuntimeException e) {
             throw Errors.translate(e);
         }
+        if (taken != null) {
+            received.increment();
+        }
+        return taken;
     }
 
     boolean isDrained() {

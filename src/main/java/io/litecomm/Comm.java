@@ -58,6 +58,7 @@ public final class Comm implements AutoCloseable {
     private final DomainDirectory domain;
     private final ThreadLocal<IdleStrategy> idleStrategies = ThreadLocal.withInitial(this::newIdleStrategy);
     private SharedMemory sharedMemory;
+    private final String jmxId = Jmx.nextId();
     private volatile boolean closed;
 
     private Comm(DomainDirectory domain, CommOptions options) {
@@ -316,6 +317,7 @@ public final class Comm implements AutoCloseable {
         boolean existed = call(() -> transport.delete(name));
         ChannelCore removed = cores.remove(name);
         if (removed != null) {
+            Jmx.unregister(Jmx.channelName(jmxId, name));
             removed.retire();
             removed.abandon("channel deleted");
             removed.queue().release();
@@ -336,6 +338,7 @@ public final class Comm implements AutoCloseable {
         if (sharedMemory == null) {
             sharedMemory = new SharedMemory(this, call(() -> new MappedSharedStore(domain, options.objectMapper(),
                     options.pubSubCapacity())), options.objectMapper());
+            Jmx.register(sharedMemory.mxBean(), Jmx.sharedMemoryName(jmxId));
         }
         return sharedMemory;
     }
@@ -366,6 +369,7 @@ public final class Comm implements AutoCloseable {
         closed = true;
         watcher.close();
         for (ChannelCore core : cores.values()) {
+            Jmx.unregister(Jmx.channelName(jmxId, core.name()));
             core.abandon("domain closed");
             core.queue().release();
         }
@@ -373,6 +377,7 @@ public final class Comm implements AutoCloseable {
         transport.close();
         synchronized (this) {
             if (sharedMemory != null) {
+                Jmx.unregister(Jmx.sharedMemoryName(jmxId));
                 sharedMemory.close();
             }
         }
@@ -392,10 +397,11 @@ public final class Comm implements AutoCloseable {
         }
         if (core == null) {
             MessageQueue queue = call(opener::get);
-            ChannelCore fresh = new ChannelCore(name, queue);
+            ChannelCore fresh = new ChannelCore(name, queue, directory.toString());
             core = cores.putIfAbsent(name, fresh);
             if (core == null) {
                 core = fresh;
+                Jmx.register(core, Jmx.channelName(jmxId, name));
             } else {
                 queue.release();
             }

@@ -83,6 +83,7 @@ final class DefaultChannel<T> implements Channel<T> {
                 throw Errors.translate(e);
             }
             if (result == MessageQueue.OFFERED) {
+                core.countSent();
                 return true;
             }
             if (result == MessageQueue.CLOSED) {

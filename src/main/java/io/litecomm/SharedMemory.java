@@ -302,4 +302,35 @@ public final class SharedMemory {
     void close() {
         store.close();
     }
+
+    /** The JMX view. */
+    SharedMemoryMXBean mxBean() {
+        String directory = comm.directory().toString();
+        return new SharedMemoryMXBean() {
+            @Override
+            public String getDirectory() {
+                return directory;
+            }
+
+            @Override
+            public long getVersion() {
+                return store.version();
+            }
+
+            @Override
+            public int getKeys() {
+                return store.getAll().size();
+            }
+
+            @Override
+            public long getMissedMessages() {
+                return missed.get();
+            }
+
+            @Override
+            public long getHandlerErrors() {
+                return handlerErrors.get();
+            }
+        };
+    }
 }
