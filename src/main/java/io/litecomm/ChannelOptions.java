@@ -18,10 +18,12 @@ public final class ChannelOptions {
 
     private final int capacity;
     private final int maxMessageSize;
+    private final WaitStrategy waitStrategy;
 
     private ChannelOptions(Builder builder) {
         this.capacity = builder.capacity;
         this.maxMessageSize = builder.maxMessageSize;
+        this.waitStrategy = builder.waitStrategy;
     }
 
     /**
@@ -60,17 +62,41 @@ public final class ChannelOptions {
         return maxMessageSize;
     }
 
+    /**
+     * How blocking receives on this handle wait; {@code null} means the {@link Comm}'s strategy.
+     * Unlike capacity and maximum message size, this is not recorded in the channel: it applies
+     * to the handle returned by the call that passes these options.
+     *
+     * @return the strategy, or {@code null}
+     */
+    public WaitStrategy waitStrategy() {
+        return waitStrategy;
+    }
+
     @Override
     public String toString() {
-        return "ChannelOptions[capacity=" + capacity + ", maxMessageSize=" + maxMessageSize + "]";
+        return "ChannelOptions[capacity=" + capacity + ", maxMessageSize=" + maxMessageSize
+                + ", waitStrategy=" + waitStrategy + "]";
     }
 
     /** Builds {@link ChannelOptions}. */
     public static final class Builder {
         private int capacity = DEFAULT_CAPACITY;
         private int maxMessageSize = DEFAULT_MAX_MESSAGE_SIZE;
+        private WaitStrategy waitStrategy;
 
         private Builder() {
+        }
+
+        /**
+         * Sets how blocking receives on the returned handle wait.
+         *
+         * @param strategy the strategy, or {@code null} for the {@link Comm}'s
+         * @return this builder
+         */
+        public Builder waitStrategy(WaitStrategy strategy) {
+            this.waitStrategy = strategy;
+            return this;
         }
 
         /**

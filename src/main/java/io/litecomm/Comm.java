@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.litecomm.codec.Codec;
 import io.litecomm.codec.Codecs;
 import io.litecomm.dispatch.BackoffIdleStrategy;
+import io.litecomm.dispatch.BusySpinIdleStrategy;
+import io.litecomm.dispatch.Doorbells;
 import io.litecomm.dispatch.IdleStrategy;
 import io.litecomm.dispatch.WatchTask;
 import io.litecomm.dispatch.Watcher;
@@ -12,6 +14,7 @@ import io.litecomm.mailbox.MailboxTransport;
 import io.litecomm.spi.MessageQueue;
 import io.litecomm.spi.QueueSpec;
 import io.litecomm.spi.Transport;
+import io.litecomm.spi.Wakeups;
 import io.litecomm.storage.MappedSharedStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,6 +50,7 @@ public final class Comm implements AutoCloseable {
     public static final String ENV_PROCESS_NAME = "LITECOMM_PROCESS_NAME";
 
     private static final Object CURRENT_LOCK = new Object();
+    private static final IdleStrategy BUSY_SPIN = new BusySpinIdleStrategy();
     private static Comm current;
 
     private final Path directory;
@@ -59,6 +63,7 @@ public final class Comm implements AutoCloseable {
     private final ThreadLocal<IdleStrategy> idleStrategies = ThreadLocal.withInitial(this::newIdleStrategy);
     private SharedMemory sharedMemory;
     private final String jmxId = Jmx.nextId();
+    private final Doorbells doorbells;
     private volatile boolean closed;
 
     private Comm(DomainDirectory domain, CommOptions options) {
@@ -66,6 +71,7 @@ public final class Comm implements AutoCloseable {
         this.directory = domain.path();
         this.options = options;
         this.transport = new MailboxTransport(domain, options.recoveryTimeout());
+        this.doorbells = new Doorbells(directory);
         this.maxParkNanos = options.maxPark().toNanos();
         this.watcher = new Watcher("litecomm-watcher-" + directory.getFileName(), this::newIdleStrategy);
     }
@@ -267,7 +273,7 @@ public final class Comm implements AutoCloseable {
         Objects.requireNonNull(channelOptions, "channelOptions");
         QueueSpec spec = new QueueSpec(codec.descriptor(), channelOptions.capacity(), channelOptions.maxMessageSize());
         ChannelCore core = core(name, () -> transport.openOrCreate(name, spec));
-        return typed(core, codec);
+        return typed(core, codec, channelOptions.waitStrategy());
     }
 
     /**
@@ -368,6 +374,7 @@ public final class Comm implements AutoCloseable {
         }
         closed = true;
         watcher.close();
+        doorbells.close();
         for (ChannelCore core : cores.values()) {
             Jmx.unregister(Jmx.channelName(jmxId, core.name()));
             core.abandon("domain closed");
@@ -409,22 +416,23 @@ public final class Comm implements AutoCloseable {
         return core;
     }
 
-    private <T> DefaultChannel<T> typed(ChannelCore core, Codec<T> codec) {
+    private <T> DefaultChannel<T> typed(ChannelCore core, Codec<T> codec, WaitStrategy strategy) {
         String recorded = core.queue().typeDescriptor();
         if (!codec.accepts(recorded)) {
             throw new ChannelTypeException(core.name(), core.queue().location(), codec.descriptor(), recorded);
         }
-        return new DefaultChannel<>(this, core, codec);
+        return new DefaultChannel<>(this, core, codec, strategy == null ? options.waitStrategy() : strategy);
     }
 
     @SuppressWarnings("unchecked")
     private Channel<Object> recordedView(ChannelCore core) {
         String recorded = core.queue().typeDescriptor();
         if (recorded.startsWith(Codecs.JSON_PREFIX)) {
-            return new DefaultChannel<>(this, core, Codecs.json(options.objectMapper(), Object.class));
+            return new DefaultChannel<>(this, core, Codecs.json(options.objectMapper(), Object.class),
+                    options.waitStrategy());
         }
         Codec<?> raw = Codecs.bytes();
-        return (Channel<Object>) (Channel<?>) new DefaultChannel<>(this, core, raw);
+        return (Channel<Object>) (Channel<?>) new DefaultChannel<>(this, core, raw, options.waitStrategy());
     }
 
     private static <T> T call(Supplier<T> action) {
@@ -450,8 +458,31 @@ public final class Comm implements AutoCloseable {
         return idleStrategies.get();
     }
 
+    /** The idle strategy for a wait strategy; {@code BLOCKING} backs off where it cannot sleep on a bell. */
+    IdleStrategy idleStrategy(WaitStrategy strategy) {
+        return strategy == WaitStrategy.BUSY_SPIN ? BUSY_SPIN : idleStrategies.get();
+    }
+
     void watch(WatchTask task) {
         watcher.add(task);
+    }
+
+    /** This thread's doorbell, or {@code null} where bells are unavailable. */
+    Doorbells.Bell bell() {
+        return doorbells.bell();
+    }
+
+    /** Rings every receiver asleep on a queue; forgets the bells of dead receivers. */
+    void ringSleepers(Wakeups wakeups, int mask) {
+        int remaining = mask;
+        while (remaining != 0) {
+            int slot = Integer.numberOfTrailingZeros(remaining);
+            remaining &= remaining - 1;
+            long bellId = wakeups.sleeperAt(slot);
+            if (bellId != 0 && !doorbells.ring(bellId)) {
+                wakeups.removeSleeper(slot, bellId);
+            }
+        }
     }
 
     void wakeWatcher() {

@@ -25,8 +25,10 @@ public final class CommOptions {
     private final Duration maxPark;
     private final int pubSubCapacity;
     private final Duration recoveryTimeout;
+    private final WaitStrategy waitStrategy;
 
     private CommOptions(Builder builder) {
+        this.waitStrategy = builder.waitStrategy;
         this.recoveryTimeout = builder.recoveryTimeout;
         this.pubSubCapacity = builder.pubSubCapacity;
         this.channelDefaults = builder.channelDefaults;
@@ -101,6 +103,16 @@ public final class CommOptions {
         return recoveryTimeout;
     }
 
+    /**
+     * How blocking receives wait, unless a channel handle says otherwise. Default
+     * {@link WaitStrategy#BACKOFF}.
+     *
+     * @return the strategy
+     */
+    public WaitStrategy waitStrategy() {
+        return waitStrategy;
+    }
+
     /** Builds {@link CommOptions}. */
     public static final class Builder {
         private ChannelOptions channelDefaults = ChannelOptions.defaults();
@@ -108,8 +120,20 @@ public final class CommOptions {
         private Duration maxPark = DEFAULT_MAX_PARK;
         private int pubSubCapacity = 1 << 20;
         private Duration recoveryTimeout = Duration.ofSeconds(2);
+        private WaitStrategy waitStrategy = WaitStrategy.BACKOFF;
 
         private Builder() {
+        }
+
+        /**
+         * Sets how blocking receives wait.
+         *
+         * @param strategy the strategy
+         * @return this builder
+         */
+        public Builder waitStrategy(WaitStrategy strategy) {
+            this.waitStrategy = Objects.requireNonNull(strategy, "strategy");
+            return this;
         }
 
         /**

@@ -2,14 +2,17 @@ package io.litecomm;
 
 import io.litecomm.codec.Codec;
 import io.litecomm.codec.Codecs;
+import io.litecomm.dispatch.Doorbells;
 import io.litecomm.dispatch.IdleStrategy;
 import io.litecomm.spi.MessageQueue;
+import io.litecomm.spi.Wakeups;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -22,15 +25,22 @@ import java.util.function.Predicate;
 final class DefaultChannel<T> implements Channel<T> {
 
     private static final long FOREVER = Long.MAX_VALUE;
+    /** Spins before sleeping on a bell. */
+    private static final int BELL_SPINS = 2_000;
+    /** A sleeper re-checks at least this often, whatever happens to its bell. */
+    private static final long MAX_BELL_SLEEP_NANOS = 100_000_000L;
+    private static final long BELL_TABLE_FULL_PARK_NANOS = 50_000L;
 
     private final Comm comm;
     private final ChannelCore core;
     private final Codec<T> codec;
+    private final WaitStrategy strategy;
 
-    DefaultChannel(Comm comm, ChannelCore core, Codec<T> codec) {
+    DefaultChannel(Comm comm, ChannelCore core, Codec<T> codec, WaitStrategy strategy) {
         this.comm = comm;
         this.core = core;
         this.codec = codec;
+        this.strategy = strategy;
     }
 
     Comm comm() {
@@ -84,6 +94,7 @@ final class DefaultChannel<T> implements Channel<T> {
             }
             if (result == MessageQueue.OFFERED) {
                 core.countSent();
+                wakeSleepers(queue);
                 return true;
             }
             if (result == MessageQueue.CLOSED) {
@@ -96,18 +107,29 @@ final class DefaultChannel<T> implements Channel<T> {
         }
     }
 
+    /** Rings the doorbells of receivers asleep on the queue; a fence and one read when nobody sleeps. */
+    private void wakeSleepers(MessageQueue queue) {
+        Wakeups wakeups = queue.wakeups();
+        if (wakeups != null) {
+            int mask = wakeups.sleeperMask();
+            if (mask != 0) {
+                comm.ringSleepers(wakeups, mask);
+            }
+        }
+    }
+
     private IdleStrategy idle(IdleStrategy idle, String operation) {
         if (Thread.interrupted()) {
             throw Errors.interrupted(operation + name());
         }
         comm.checkOpen();
-        IdleStrategy strategy = idle;
-        if (strategy == null) {
-            strategy = comm.idleStrategy();
-            strategy.reset();
+        IdleStrategy current = idle;
+        if (current == null) {
+            current = comm.idleStrategy(strategy);
+            current.reset();
         }
-        strategy.idle(0);
-        return strategy;
+        current.idle(0);
+        return current;
     }
 
     @Override
@@ -143,6 +165,13 @@ final class DefaultChannel<T> implements Channel<T> {
             return bytes;
         }
         long start = timeoutNanos == FOREVER ? 0 : System.nanoTime();
+        if (strategy == WaitStrategy.BLOCKING) {
+            Doorbells.Bell bell = comm.bell();
+            Wakeups wakeups = core.queue().wakeups();
+            if (bell != null && wakeups != null) {
+                return awaitOnBell(timeoutNanos, start, bell, wakeups);
+            }
+        }
         IdleStrategy idle = null;
         while (true) {
             bytes = core.take();
@@ -153,6 +182,50 @@ final class DefaultChannel<T> implements Channel<T> {
                 return null;
             }
             idle = idle(idle, "receive on channel ");
+        }
+    }
+
+    /** Spins briefly, then sleeps on the bell after registering it: a sender that commits after sees it. */
+    private byte[] awaitOnBell(long timeoutNanos, long start, Doorbells.Bell bell, Wakeups wakeups) {
+        int spins = 0;
+        while (true) {
+            byte[] bytes = core.take();
+            if (bytes != null) {
+                return bytes;
+            }
+            long waited = System.nanoTime() - start;
+            if (core.isDrained() || timeoutNanos != FOREVER && waited >= timeoutNanos) {
+                return null;
+            }
+            if (spins++ < BELL_SPINS) {
+                Thread.onSpinWait();
+                continue;
+            }
+            if (Thread.interrupted()) {
+                throw Errors.interrupted("receive on channel " + name());
+            }
+            comm.checkOpen();
+            int slot = wakeups.addSleeper(bell.id());
+            if (slot < 0) {
+                LockSupport.parkNanos(BELL_TABLE_FULL_PARK_NANOS);
+                continue;
+            }
+            try {
+                bytes = core.take();
+                if (bytes != null) {
+                    return bytes;
+                }
+                if (core.isDrained()) {
+                    return null;
+                }
+                long sleep = timeoutNanos == FOREVER ? MAX_BELL_SLEEP_NANOS
+                        : Math.min(MAX_BELL_SLEEP_NANOS, timeoutNanos - (System.nanoTime() - start));
+                if (sleep > 0) {
+                    bell.await(sleep);
+                }
+            } finally {
+                wakeups.removeSleeper(slot, bell.id());
+            }
         }
     }
 
@@ -196,6 +269,7 @@ final class DefaultChannel<T> implements Channel<T> {
     public void close() {
         comm.checkOpen();
         core.queue().close();
+        wakeSleepers(core.queue());
         comm.wakeWatcher();
     }
 

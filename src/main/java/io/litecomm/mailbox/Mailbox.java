@@ -12,6 +12,7 @@ import static io.litecomm.mailbox.MailboxLayout.TYPE_PADDING;
 
 import io.litecomm.spi.CorruptQueueException;
 import io.litecomm.spi.MessageQueue;
+import io.litecomm.spi.Wakeups;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -34,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * head. Tags are full 64-bit positions, never reused, so a stale record cannot pass for a fresh one.
  * No system call and no lock on the message path.
  */
-public final class Mailbox implements MessageQueue {
+public final class Mailbox implements MessageQueue, Wakeups {
 
     private static final VarHandle LONGS =
             MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -373,6 +374,47 @@ public final class Mailbox implements MessageQueue {
         } catch (IOException e) {
             return true;
         }
+    }
+
+    @Override
+    public Wakeups wakeups() {
+        return this;
+    }
+
+    @Override
+    public int addSleeper(long bellId) {
+        while (true) {
+            int mask = (int) INTS.getVolatile(buffer, MailboxLayout.SLEEPER_MASK_OFFSET);
+            int free = Integer.numberOfTrailingZeros(~mask);
+            if (free >= MailboxLayout.BELL_SLOTS) {
+                return -1;
+            }
+            if (INTS.compareAndSet(buffer, MailboxLayout.SLEEPER_MASK_OFFSET, mask, mask | 1 << free)) {
+                LONGS.setVolatile(buffer, MailboxLayout.bellOffset(free), bellId);
+                return free;
+            }
+        }
+    }
+
+    @Override
+    public void removeSleeper(int slot, long bellId) {
+        if (LONGS.compareAndSet(buffer, MailboxLayout.bellOffset(slot), bellId, 0L)) {
+            int mask;
+            do {
+                mask = (int) INTS.getVolatile(buffer, MailboxLayout.SLEEPER_MASK_OFFSET);
+            } while (!INTS.compareAndSet(buffer, MailboxLayout.SLEEPER_MASK_OFFSET, mask, mask & ~(1 << slot)));
+        }
+    }
+
+    @Override
+    public int sleeperMask() {
+        VarHandle.fullFence();
+        return (int) INTS.getVolatile(buffer, MailboxLayout.SLEEPER_MASK_OFFSET);
+    }
+
+    @Override
+    public long sleeperAt(int slot) {
+        return (long) LONGS.getVolatile(buffer, MailboxLayout.bellOffset(slot));
     }
 
     /**

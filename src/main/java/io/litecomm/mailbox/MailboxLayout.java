@@ -17,9 +17,9 @@ import java.nio.charset.StandardCharsets;
  *  64 type descriptor, UTF-8, {@value #TYPE_DESCRIPTOR_MAX} bytes, zero padded
  * 512 tail: next claim position (long); bit 63 = closed          [own 128-byte block]
  * 640 head: next position to consume (long)                      [own 128-byte block]
- * 768 .. 1023 reserved (zero)
+ * 768 sleeper mask (int): bit i set while bell slot i is taken   [own 256-byte block]
  * 1024 producer table: 48 slots of 128 bytes, one per producing process (see below)
- * 7168 .. 8191 reserved (zero)
+ * 7168 bell table: 16 slots of 64 bytes, each the doorbell id (long) of a sleeping receiver
  * 8192 ring: records, each 16-byte aligned
  *
  *   record at ring offset (position &amp; (capacity - 1)):
@@ -87,6 +87,15 @@ public final class MailboxLayout {
     /** Bytes of one claim entry: start and end positions. */
     public static final int CLAIM_ENTRY_LENGTH = 16;
 
+    /** Offset of the sleeper mask (int). */
+    public static final int SLEEPER_MASK_OFFSET = 768;
+    /** Offset of the bell table. */
+    public static final int BELLS_OFFSET = 7168;
+    /** Slots of the bell table: receivers that can sleep on one channel at once. */
+    public static final int BELL_SLOTS = 16;
+    /** Bytes of a bell slot (one cache line). */
+    public static final int BELL_SLOT_LENGTH = 64;
+
     /** Length of the header; the ring starts here. */
     public static final int HEADER_LENGTH = 8192;
 
@@ -126,6 +135,16 @@ public final class MailboxLayout {
      */
     public static int versionWord(int major, int minor) {
         return major << 16 | minor;
+    }
+
+    /**
+     * Offset of a bell slot's doorbell id.
+     *
+     * @param slot 0 to {@link #BELL_SLOTS} - 1
+     * @return header offset
+     */
+    public static int bellOffset(int slot) {
+        return BELLS_OFFSET + slot * BELL_SLOT_LENGTH;
     }
 
     /**

@@ -95,6 +95,15 @@ public interface MessageQueue {
      */
     boolean isReplaced();
 
+    /**
+     * The sleeping-receiver table of this queue, if it has one.
+     *
+     * @return the table, or {@code null}
+     */
+    default Wakeups wakeups() {
+        return null;
+    }
+
     /** Releases this process's resources for the queue. The queue itself lives on. */
     void release();
 }
