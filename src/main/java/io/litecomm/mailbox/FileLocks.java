@@ -4,16 +4,21 @@ import io.litecomm.spi.TransportException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
-import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -33,7 +38,18 @@ public final class FileLocks {
     /** The byte writers of a file lock exclusively. */
     public static final long WRITER_LOCK = LOCK_REGION - 1;
 
+    /**
+     * Open files by identity. Two threads opening the same file at once may each open a channel;
+     * the loser closes its own at once, before anyone can have locked through this JVM's entry.
+     */
     private static final Map<Object, Entry> ENTRIES = new HashMap<>();
+    private static final ExecutorService IO = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "litecomm-file-io");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Longest pause between attempts to take a contended lock. */
+    private static final long MAX_LOCK_PARK_NANOS = 200_000;
 
     private FileLocks() {
     }
@@ -52,26 +68,81 @@ public final class FileLocks {
      * @throws TransportException if the file cannot be opened
      */
     public static Handle open(Path file) {
-        FileChannel channel;
-        Object key;
+        for (int attempt = 0; attempt < 8; attempt++) {
+            Object key = fileKey(file);
+            synchronized (ENTRIES) {
+                Entry entry = ENTRIES.get(key);
+                if (entry != null) {
+                    // never open (and so never close) a second channel to a file this JVM holds locks on
+                    entry.references++;
+                    return new Handle(entry);
+                }
+            }
+            FileChannel channel = io(() -> FileChannel.open(file, Set.of(StandardOpenOption.READ,
+                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)), file);
+            if (!key.equals(fileKey(file))) {
+                closeQuietly(channel); // replaced meanwhile; this channel is to a file nobody here locks
+                continue;
+            }
+            synchronized (ENTRIES) {
+                Entry entry = ENTRIES.get(key);
+                if (entry == null) {
+                    entry = new Entry(key, file, channel);
+                    ENTRIES.put(key, entry);
+                } else {
+                    closeQuietly(channel); // opened concurrently by another thread: see ENTRIES' comment
+                }
+                entry.references++;
+                return new Handle(entry);
+            }
+        }
+        throw new TransportException("cannot open: file=" + file + " reason=it keeps being replaced");
+    }
+
+    private static Object fileKey(Path file) {
         try {
-            channel = FileChannel.open(file, Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE,
-                    LinkOption.NOFOLLOW_LINKS));
-            key = java.nio.file.Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class,
-                    LinkOption.NOFOLLOW_LINKS).fileKey();
+            Object key = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            return key == null ? file.toAbsolutePath() : key;
         } catch (IOException e) {
             throw new TransportException("cannot open: file=" + file + " cause=" + e, e);
         }
-        synchronized (ENTRIES) {
-            Entry entry = ENTRIES.get(key == null ? file : key);
-            if (entry == null) {
-                entry = new Entry(key == null ? file : key, file, channel);
-                ENTRIES.put(entry.key, entry);
-            } else {
-                closeQuietly(channel);
+    }
+
+    /** An I/O call on a channel. */
+    @FunctionalInterface
+    private interface IoCall<T> {
+        T call() throws IOException;
+    }
+
+    /**
+     * Runs channel I/O on a thread that is never interrupted: an interrupt during I/O would close
+     * the channel, and with it every lock this JVM holds on the file. The caller waits without
+     * being interruptible; its interrupt flag is kept.
+     */
+    private static <T> T io(IoCall<T> call, Path file) {
+        Future<T> future = IO.submit(call::call);
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return future.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof RuntimeException runtime) {
+                        throw runtime;
+                    }
+                    if (cause instanceof java.nio.file.NoSuchFileException missing) {
+                        throw new TransportException("cannot open: file=" + file + " cause=" + missing, missing);
+                    }
+                    throw new TransportException("file I/O failed: file=" + file + " cause=" + cause, cause);
+                }
             }
-            entry.references++;
-            return new Handle(entry);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
@@ -99,14 +170,7 @@ public final class FileLocks {
          * @return the mapping
          */
         public MappedByteBuffer map(long length) {
-            entry.jvmLock.lock();
-            try {
-                return entry.channel().map(FileChannel.MapMode.READ_WRITE, 0, length);
-            } catch (IOException e) {
-                throw new TransportException("cannot map: file=" + entry.path + " length=" + length + " cause=" + e, e);
-            } finally {
-                entry.jvmLock.unlock();
-            }
+            return io(() -> entry.channel().map(FileChannel.MapMode.READ_WRITE, 0, length), entry.path);
         }
 
         /**
@@ -116,16 +180,12 @@ public final class FileLocks {
          * @param position file offset
          */
         public void read(ByteBuffer into, long position) {
-            entry.jvmLock.lock();
-            try {
+            io(() -> {
                 while (into.hasRemaining() && entry.channel().read(into, position + into.position()) >= 0) {
                     // until full or end of file
                 }
-            } catch (IOException e) {
-                throw new TransportException("cannot read: file=" + entry.path + " cause=" + e, e);
-            } finally {
-                entry.jvmLock.unlock();
-            }
+                return null;
+            }, entry.path);
         }
 
         /**
@@ -136,21 +196,21 @@ public final class FileLocks {
          * @param length how many
          */
         public void zeroFill(long position, long length) {
-            entry.jvmLock.lock();
             try {
-                ByteBuffer zeroes = ByteBuffer.allocate(64 * 1024);
-                long done = 0;
-                while (done < length) {
-                    zeroes.clear().limit((int) Math.min(zeroes.capacity(), length - done));
-                    while (zeroes.hasRemaining()) {
-                        done += entry.channel().write(zeroes, position + done);
+                io(() -> {
+                    ByteBuffer zeroes = ByteBuffer.allocate(64 * 1024);
+                    long done = 0;
+                    while (done < length) {
+                        zeroes.clear().limit((int) Math.min(zeroes.capacity(), length - done));
+                        while (zeroes.hasRemaining()) {
+                            done += entry.channel().write(zeroes, position + done);
+                        }
                     }
-                }
-            } catch (IOException e) {
+                    return null;
+                }, entry.path);
+            } catch (TransportException e) {
                 throw new TransportException("cannot grow: file=" + entry.path + " to=" + (position + length)
-                        + " cause=" + e, e);
-            } finally {
-                entry.jvmLock.unlock();
+                        + " cause=" + e.getCause(), e.getCause());
             }
         }
 
@@ -160,14 +220,7 @@ public final class FileLocks {
          * @return bytes
          */
         public long size() {
-            entry.jvmLock.lock();
-            try {
-                return entry.channel().size();
-            } catch (IOException e) {
-                throw new TransportException("cannot read size: file=" + entry.path + " cause=" + e, e);
-            } finally {
-                entry.jvmLock.unlock();
-            }
+            return io(() -> entry.channel().size(), entry.path);
         }
 
         /**
@@ -183,7 +236,7 @@ public final class FileLocks {
             }
             entry.jvmLock.lock();
             try {
-                FileLock lock = entry.channel().lock(WRITER_LOCK, 1, false);
+                FileLock lock = awaitLock();
                 return () -> {
                     try {
                         lock.release();
@@ -193,13 +246,37 @@ public final class FileLocks {
                         entry.jvmLock.unlock();
                     }
                 };
-            } catch (ClosedChannelException interrupted) {
-                entry.reopen();
+            } catch (RuntimeException e) {
                 entry.jvmLock.unlock();
-                throw new LockInterruptedException("interrupted while locking: file=" + entry.path);
-            } catch (IOException | RuntimeException e) {
-                entry.jvmLock.unlock();
-                throw new TransportException("cannot lock: file=" + entry.path + " cause=" + e, e);
+                throw e;
+            }
+        }
+
+        /**
+         * Polls {@code tryLock}, which no interrupt can abort (a blocking {@code lock} would close
+         * the channel when interrupted, dropping this JVM's other locks on the file).
+         */
+        private FileLock awaitLock() {
+            long park = 1_000;
+            for (int attempt = 0; ; attempt++) {
+                FileLock lock;
+                try {
+                    lock = entry.channel().tryLock(WRITER_LOCK, 1, false);
+                } catch (IOException e) {
+                    throw new TransportException("cannot lock: file=" + entry.path + " cause=" + e, e);
+                }
+                if (lock != null) {
+                    return lock;
+                }
+                if (Thread.currentThread().isInterrupted()) {
+                    throw new LockInterruptedException("interrupted while locking: file=" + entry.path);
+                }
+                if (attempt < 100) {
+                    Thread.onSpinWait();
+                } else {
+                    java.util.concurrent.locks.LockSupport.parkNanos(park);
+                    park = Math.min(park * 2, MAX_LOCK_PARK_NANOS);
+                }
             }
         }
 
