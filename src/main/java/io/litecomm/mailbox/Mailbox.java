@@ -124,9 +124,26 @@ public final class Mailbox implements MessageQueue, Wakeups {
         int entry = producers.acquireEntry();
         try {
             return claimAndWrite(payload, frame, entry);
+        } catch (InternalError fault) {
+            throw truncated(fault);
         } finally {
             producers.releaseEntry(entry);
         }
+    }
+
+    /**
+     * A mapped access faulted (SIGBUS, which the JVM reports as {@code InternalError}): someone
+     * truncated the file under the mapping. Reported as corruption naming the file.
+     */
+    private CorruptQueueException truncated(InternalError fault) {
+        long length;
+        try {
+            length = Files.size(file);
+        } catch (IOException e) {
+            length = -1;
+        }
+        return new CorruptQueueException(file.toString(), "file truncated while mapped: length=" + length
+                + " expected=" + MailboxLayout.fileLength(capacity), fault);
     }
 
     private int claimAndWrite(byte[] payload, int frame, int entry) {
@@ -175,6 +192,14 @@ public final class Mailbox implements MessageQueue, Wakeups {
 
     @Override
     public byte[] poll() {
+        try {
+            return pollRecord();
+        } catch (InternalError fault) {
+            throw truncated(fault);
+        }
+    }
+
+    private byte[] pollRecord() {
         while (true) {
             long head = headVolatile();
             int offset = (int) (head & mask);
@@ -303,6 +328,14 @@ public final class Mailbox implements MessageQueue, Wakeups {
 
     @Override
     public int size() {
+        try {
+            return countMessages();
+        } catch (InternalError fault) {
+            throw truncated(fault);
+        }
+    }
+
+    private int countMessages() {
         for (int attempt = 0; attempt < 16; attempt++) {
             long head = headVolatile();
             long tail = tailVolatile() & ~CLOSED_BIT;
