@@ -4,7 +4,9 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Spins a little, then yields, then parks for doubling periods up to a cap: low latency while
- * busy, next to no CPU when idle.
+ * busy, next to no CPU when idle. After {@value #LONG_IDLE_PARKS} parks at the cap in a row (a
+ * quiet spell), the period keeps doubling up to {@link #LONG_IDLE_PARK_NANOS}, so a thread idle for
+ * long wakes about a hundred times a second instead of a thousand.
  */
 public final class BackoffIdleStrategy implements IdleStrategy {
 
@@ -14,6 +16,10 @@ public final class BackoffIdleStrategy implements IdleStrategy {
     public static final int DEFAULT_YIELDS = 20;
     /** First park, by default, in nanoseconds. */
     public static final long DEFAULT_MIN_PARK_NANOS = 1_000;
+    /** Parks at the cap before the period may grow further. */
+    public static final int LONG_IDLE_PARKS = 100;
+    /** Longest park after a quiet spell, in nanoseconds. */
+    public static final long LONG_IDLE_PARK_NANOS = 10_000_000;
 
     private final int maxSpins;
     private final int maxYields;
@@ -22,6 +28,7 @@ public final class BackoffIdleStrategy implements IdleStrategy {
     private int spins;
     private int yields;
     private long parkNanos;
+    private int parksAtCap;
 
     /**
      * Creates a strategy.
@@ -66,7 +73,11 @@ public final class BackoffIdleStrategy implements IdleStrategy {
             Thread.yield();
         } else {
             LockSupport.parkNanos(parkNanos);
-            parkNanos = Math.min(parkNanos << 1, maxParkNanos);
+            if (parkNanos < maxParkNanos) {
+                parkNanos = Math.min(parkNanos << 1, maxParkNanos);
+            } else if (++parksAtCap >= LONG_IDLE_PARKS) {
+                parkNanos = Math.min(parkNanos << 1, Math.max(maxParkNanos, LONG_IDLE_PARK_NANOS));
+            }
         }
     }
 
@@ -74,6 +85,7 @@ public final class BackoffIdleStrategy implements IdleStrategy {
     public void reset() {
         spins = 0;
         yields = 0;
+        parksAtCap = 0;
         parkNanos = minParkNanos;
     }
 }
