@@ -99,16 +99,7 @@ public final class MailboxFile {
                     + " expected>=" + HEADER_LENGTH);
         }
         ByteBuffer b = buffer.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        long magic = b.getLong(MAGIC_OFFSET);
-        if (magic != MAGIC) {
-            throw new CorruptQueueException(where, "bad magic: expected=0x" + Long.toHexString(MAGIC)
-                    + " actual=0x" + Long.toHexString(magic));
-        }
-        int version = b.getInt(VERSION_OFFSET);
-        if (version >>> 16 != MailboxLayout.FORMAT_MAJOR) {
-            throw new CorruptQueueException(where, "unsupported format version: file=" + (version >>> 16) + "."
-                    + (version & 0xFFFF) + " supported=" + MailboxLayout.FORMAT_MAJOR + ".x");
-        }
+        int version = FormatCheck.magicAndVersion(b, MAGIC, MailboxLayout.FORMAT_MAJOR, where);
         int headerLength = b.getInt(HEADER_LENGTH_OFFSET);
         if (headerLength != HEADER_LENGTH) {
             throw new CorruptQueueException(where, "bad header length: expected=" + HEADER_LENGTH

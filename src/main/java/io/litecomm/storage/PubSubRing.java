@@ -12,6 +12,7 @@ import static io.litecomm.storage.PubSubLayout.RECORD_TOPIC_LENGTH_OFFSET;
 import static io.litecomm.storage.PubSubLayout.TAIL_OFFSET;
 
 import io.litecomm.mailbox.DomainDirectory;
+import io.litecomm.mailbox.FormatCheck;
 import io.litecomm.mailbox.FileLocks;
 import io.litecomm.spi.CorruptQueueException;
 import java.nio.ByteBuffer;
@@ -98,16 +99,7 @@ public final class PubSubRing implements AutoCloseable {
         }
         MappedByteBuffer map = lock.map(size);
         ByteBuffer b = map.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        long magic = b.getLong(PubSubLayout.MAGIC_OFFSET);
-        if (magic != PubSubLayout.MAGIC) {
-            throw new CorruptQueueException(where, "bad magic: expected=0x" + Long.toHexString(PubSubLayout.MAGIC)
-                    + " actual=0x" + Long.toHexString(magic));
-        }
-        int version = b.getInt(PubSubLayout.VERSION_WORD_OFFSET);
-        if (version >>> 16 != PubSubLayout.FORMAT_MAJOR) {
-            throw new CorruptQueueException(where, "unsupported format version: file=" + (version >>> 16) + "."
-                    + (version & 0xFFFF) + " supported=" + PubSubLayout.FORMAT_MAJOR + ".x");
-        }
+        FormatCheck.magicAndVersion(b, PubSubLayout.MAGIC, PubSubLayout.FORMAT_MAJOR, where);
         int capacity = b.getInt(PubSubLayout.CAPACITY_OFFSET);
         int maxPayload = b.getInt(PubSubLayout.MAX_PAYLOAD_OFFSET);
         if (capacity < 4096 || Integer.bitCount(capacity) != 1 || size != (long) HEADER_LENGTH + capacity

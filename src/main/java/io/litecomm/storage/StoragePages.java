@@ -5,6 +5,7 @@ import static io.litecomm.storage.StoragePageLayout.HEADER_LENGTH;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.litecomm.mailbox.DomainDirectory;
+import io.litecomm.mailbox.FormatCheck;
 import io.litecomm.mailbox.FileLocks;
 import io.litecomm.spi.CorruptQueueException;
 import java.nio.ByteBuffer;
@@ -67,16 +68,7 @@ public final class StoragePages {
     static void validateHeader(Path file, MappedByteBuffer map, long size) {
         ByteBuffer b = map.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         String where = file.toString();
-        long magic = b.getLong(StoragePageLayout.MAGIC_OFFSET);
-        if (magic != StoragePageLayout.MAGIC) {
-            throw new CorruptQueueException(where, "bad magic: expected=0x" + Long.toHexString(StoragePageLayout.MAGIC)
-                    + " actual=0x" + Long.toHexString(magic));
-        }
-        int version = b.getInt(StoragePageLayout.VERSION_WORD_OFFSET);
-        if (version >>> 16 != StoragePageLayout.FORMAT_MAJOR) {
-            throw new CorruptQueueException(where, "unsupported format version: file=" + (version >>> 16) + "."
-                    + (version & 0xFFFF) + " supported=" + StoragePageLayout.FORMAT_MAJOR + ".x");
-        }
+        FormatCheck.magicAndVersion(b, StoragePageLayout.MAGIC, StoragePageLayout.FORMAT_MAJOR, where);
         int headerLength = b.getInt(StoragePageLayout.HEADER_LENGTH_OFFSET);
         long fileLength = b.getLong(FILE_LENGTH_OFFSET);
         long generation = b.getLong(StoragePageLayout.GENERATION_OFFSET);

@@ -10,7 +10,6 @@ import io.litecomm.testing.ChildJvm;
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +44,7 @@ public final class XprocChild {
     }
 
     public static void main(String[] args) {
-        watchParent();
+        ChildJvm.haltWhenParentGone();
         int code = 0;
         try (Comm comm = Comm.open(Path.of(args[1]))) {
             String[] rest = Arrays.copyOfRange(args, 2, args.length);
@@ -68,23 +67,6 @@ public final class XprocChild {
         }
         System.out.flush();
         System.exit(code);
-    }
-
-    /** Halts this JVM when the parent closes our standard input (or dies). */
-    private static void watchParent() {
-        Thread watcher = new Thread(() -> {
-            try {
-                InputStream in = System.in;
-                while (in.read() >= 0) {
-                    // keep reading until end of file
-                }
-            } catch (IOException e) {
-                // treat as end of file
-            }
-            Runtime.getRuntime().halt(97);
-        }, "parent-watch");
-        watcher.setDaemon(true);
-        watcher.start();
     }
 
     /** A data message: producer id and sequence number, eight bytes. */

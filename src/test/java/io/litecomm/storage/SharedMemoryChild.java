@@ -1,11 +1,11 @@
 package io.litecomm.storage;
 
+import io.litecomm.testing.ChildJvm;
 import io.litecomm.Comm;
 import io.litecomm.CommOptions;
 import io.litecomm.CorruptFileException;
 import io.litecomm.SharedMemory;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,7 +46,7 @@ public final class SharedMemoryChild {
     }
 
     public static void main(String[] args) {
-        watchParent();
+        ChildJvm.haltWhenParentGone();
         int code = 0;
         CommOptions options = "lapped".equals(args[0])
                 ? CommOptions.builder().pubSubCapacity(SMALL_RING).build() : CommOptions.defaults();
@@ -71,23 +71,6 @@ public final class SharedMemoryChild {
         }
         System.out.flush();
         System.exit(code);
-    }
-
-    /** Halts this JVM when the parent closes our standard input (or dies). */
-    private static void watchParent() {
-        Thread watcher = new Thread(() -> {
-            try {
-                InputStream in = System.in;
-                while (in.read() >= 0) {
-                    // keep reading until end of file
-                }
-            } catch (IOException e) {
-                // treat as end of file
-            }
-            Runtime.getRuntime().halt(97);
-        }, "parent-watch");
-        watcher.setDaemon(true);
-        watcher.start();
     }
 
     /** Polls a condition with a deadline (no sleeping on a guess). */

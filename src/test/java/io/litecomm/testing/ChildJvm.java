@@ -149,6 +149,26 @@ public final class ChildJvm implements AutoCloseable {
         }
     }
 
+    /**
+     * In a child JVM: halts it when the parent closes the child's standard input or dies, so a
+     * test JVM that is killed leaves no child behind.
+     */
+    public static void haltWhenParentGone() {
+        Thread watcher = new Thread(() -> {
+            try {
+                java.io.InputStream in = System.in;
+                while (in.read() >= 0) {
+                    // keep reading until end of file
+                }
+            } catch (IOException e) {
+                // treat as end of file
+            }
+            Runtime.getRuntime().halt(97);
+        }, "parent-watch");
+        watcher.setDaemon(true);
+        watcher.start();
+    }
+
     /** Polls a condition with a deadline: the tests' replacement for sleeping. */
     public static final class Await {
         private Await() {
