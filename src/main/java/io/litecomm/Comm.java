@@ -61,6 +61,8 @@ public final class Comm implements AutoCloseable {
     private final long maxParkNanos;
     private final DomainDirectory domain;
     private final ThreadLocal<IdleStrategy> idleStrategies = ThreadLocal.withInitial(this::newIdleStrategy);
+    private final ThreadLocal<IdleStrategy> senderStrategies =
+            ThreadLocal.withInitial(() -> BackoffIdleStrategy.forSender(maxParkNanos));
     private SharedMemory sharedMemory;
     private final String jmxId = Jmx.nextId();
     private final Doorbells doorbells;
@@ -461,6 +463,11 @@ public final class Comm implements AutoCloseable {
     /** The idle strategy for a wait strategy; {@code BLOCKING} backs off where it cannot sleep on a bell. */
     IdleStrategy idleStrategy(WaitStrategy strategy) {
         return strategy == WaitStrategy.BUSY_SPIN ? BUSY_SPIN : idleStrategies.get();
+    }
+
+    /** The idle strategy of a sender waiting for room: room comes fast, so its parks stay short. */
+    IdleStrategy senderIdleStrategy(WaitStrategy strategy) {
+        return strategy == WaitStrategy.BUSY_SPIN ? BUSY_SPIN : senderStrategies.get();
     }
 
     void watch(WatchTask task) {

@@ -103,7 +103,7 @@ final class DefaultChannel<T> implements Channel<T> {
             if (timeoutNanos == 0 || timeoutNanos != FOREVER && System.nanoTime() - start >= timeoutNanos) {
                 return false;
             }
-            idle = idle(idle, "send on channel ");
+            idle = idle(idle, "send on channel ", true);
         }
     }
 
@@ -118,14 +118,14 @@ final class DefaultChannel<T> implements Channel<T> {
         }
     }
 
-    private IdleStrategy idle(IdleStrategy idle, String operation) {
+    private IdleStrategy idle(IdleStrategy idle, String operation, boolean sending) {
         if (Thread.interrupted()) {
             throw Errors.interrupted(operation + name());
         }
         comm.checkOpen();
         IdleStrategy current = idle;
         if (current == null) {
-            current = comm.idleStrategy(strategy);
+            current = sending ? comm.senderIdleStrategy(strategy) : comm.idleStrategy(strategy);
             current.reset();
         }
         current.idle(0);
@@ -181,7 +181,7 @@ final class DefaultChannel<T> implements Channel<T> {
             if (core.isDrained() || timeoutNanos != FOREVER && System.nanoTime() - start >= timeoutNanos) {
                 return null;
             }
-            idle = idle(idle, "receive on channel ");
+            idle = idle(idle, "receive on channel ", false);
         }
     }
 

@@ -29,6 +29,7 @@ public final class BackoffIdleStrategy implements IdleStrategy {
     private int yields;
     private long parkNanos;
     private int parksAtCap;
+    private final boolean growWhenQuiet;
 
     /**
      * Creates a strategy.
@@ -39,6 +40,21 @@ public final class BackoffIdleStrategy implements IdleStrategy {
      * @param maxParkNanos cap on the park period
      */
     public BackoffIdleStrategy(int maxSpins, int maxYields, long minParkNanos, long maxParkNanos) {
+        this(maxSpins, maxYields, minParkNanos, maxParkNanos, true);
+    }
+
+    /**
+     * Creates a strategy.
+     *
+     * @param maxSpins busy spins before yielding
+     * @param maxYields yields before parking
+     * @param minParkNanos first park period
+     * @param maxParkNanos cap on the park period
+     * @param growWhenQuiet whether the period may grow past the cap after a quiet spell (right for
+     *     a receiver waiting for traffic, wrong for a sender waiting for room, which comes fast)
+     */
+    public BackoffIdleStrategy(int maxSpins, int maxYields, long minParkNanos, long maxParkNanos,
+                               boolean growWhenQuiet) {
         if (maxSpins < 0 || maxYields < 0 || minParkNanos < 1 || maxParkNanos < minParkNanos) {
             throw new IllegalArgumentException("bad back-off: spins=" + maxSpins + " yields=" + maxYields
                     + " minPark=" + minParkNanos + " maxPark=" + maxParkNanos);
@@ -47,6 +63,7 @@ public final class BackoffIdleStrategy implements IdleStrategy {
         this.maxYields = maxYields;
         this.minParkNanos = minParkNanos;
         this.maxParkNanos = maxParkNanos;
+        this.growWhenQuiet = growWhenQuiet;
         reset();
     }
 
@@ -59,6 +76,18 @@ public final class BackoffIdleStrategy implements IdleStrategy {
     public static BackoffIdleStrategy withMaxPark(long maxParkNanos) {
         return new BackoffIdleStrategy(DEFAULT_SPINS, DEFAULT_YIELDS,
                 Math.min(DEFAULT_MIN_PARK_NANOS, maxParkNanos), maxParkNanos);
+    }
+
+    /**
+     * A strategy for a sender waiting for room: the default spins and yields, parks capped at
+     * {@code maxParkNanos} however long the wait.
+     *
+     * @param maxParkNanos cap on the park period
+     * @return the strategy
+     */
+    public static BackoffIdleStrategy forSender(long maxParkNanos) {
+        return new BackoffIdleStrategy(DEFAULT_SPINS, DEFAULT_YIELDS,
+                Math.min(DEFAULT_MIN_PARK_NANOS, maxParkNanos), maxParkNanos, false);
     }
 
     @Override
@@ -75,7 +104,7 @@ public final class BackoffIdleStrategy implements IdleStrategy {
             LockSupport.parkNanos(parkNanos);
             if (parkNanos < maxParkNanos) {
                 parkNanos = Math.min(parkNanos << 1, maxParkNanos);
-            } else if (++parksAtCap >= LONG_IDLE_PARKS) {
+            } else if (growWhenQuiet && ++parksAtCap >= LONG_IDLE_PARKS) {
                 parkNanos = Math.min(parkNanos << 1, Math.max(maxParkNanos, LONG_IDLE_PARK_NANOS));
             }
         }
