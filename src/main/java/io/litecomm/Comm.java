@@ -61,8 +61,7 @@ public final class Comm implements AutoCloseable {
     private final long maxParkNanos;
     private final DomainDirectory domain;
     private final ThreadLocal<IdleStrategy> idleStrategies = ThreadLocal.withInitial(this::newIdleStrategy);
-    private final ThreadLocal<IdleStrategy> senderStrategies =
-            ThreadLocal.withInitial(() -> BackoffIdleStrategy.forSender(maxParkNanos));
+    private final ThreadLocal<IdleStrategy> senderStrategies = ThreadLocal.withInitial(this::newSenderIdleStrategy);
     private SharedMemory sharedMemory;
     private final String jmxId = Jmx.nextId();
     private final Doorbells doorbells;
@@ -453,6 +452,10 @@ public final class Comm implements AutoCloseable {
 
     IdleStrategy newIdleStrategy() {
         return BackoffIdleStrategy.withMaxPark(maxParkNanos);
+    }
+
+    private IdleStrategy newSenderIdleStrategy() {
+        return BackoffIdleStrategy.forSender(maxParkNanos);
     }
 
     /** This thread's idle strategy for blocking calls, reused so that waiting allocates nothing. */

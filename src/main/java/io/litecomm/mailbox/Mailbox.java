@@ -66,6 +66,9 @@ public final class Mailbox implements MessageQueue, Wakeups {
     private final long recoveryNanos;
     /** Head position a consumer found stuck on an uncommitted record, and since when (nanoTime). */
     private long stuckHead = -1;
+    private int emptyPolls;
+    /** Empty polls between two looks for a stuck head: a power of two minus one. */
+    private static final int STUCK_CHECK_MASK = 1023;
     private long stuckSince;
     /** A recent head, read by producers instead of the consumers' contended head line while it shows room. */
     private long cachedHead;
@@ -206,7 +209,9 @@ public final class Mailbox implements MessageQueue, Wakeups {
             int base = MailboxLayout.recordOffset(offset);
             long tag = (long) LONGS.getAcquire(buffer, base + RECORD_TAG_OFFSET);
             if (tag != MailboxLayout.tagOf(head)) {
-                if (recoveryNanos > 0 && tailPosition() > head) {
+                // look at the producers' tail line only now and then: reading it on every empty poll
+                // would pull it away from the producer that is about to claim
+                if (recoveryNanos > 0 && (++emptyPolls & STUCK_CHECK_MASK) == 0 && tailPosition() > head) {
                     watchStuck(head);
                 }
                 return null;
