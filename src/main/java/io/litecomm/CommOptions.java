@@ -10,8 +10,10 @@ import java.util.Objects;
  * long idle waits may park.
  *
  * <p>Blocking calls and the watcher poll the mapped files: they spin briefly, then yield, then park
- * for doubling periods up to {@link #maxPark()} (default 1 ms). A smaller cap wakes faster when a
- * message arrives after a quiet spell; a larger one costs less CPU while idle.
+ * for doubling periods up to {@link #maxPark()} (default 1 ms); after a quiet spell of about a
+ * hundred parks at the cap, a waiting receiver's period may grow to ten times the cap (at most
+ * 10 ms). A smaller cap wakes faster when a message arrives after a quiet spell; a larger one costs
+ * less CPU while idle.
  */
 public final class CommOptions {
 

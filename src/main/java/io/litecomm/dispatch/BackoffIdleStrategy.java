@@ -5,8 +5,9 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Spins a little, then yields, then parks for doubling periods up to a cap: low latency while
  * busy, next to no CPU when idle. After {@value #LONG_IDLE_PARKS} parks at the cap in a row (a
- * quiet spell), the period keeps doubling up to {@link #LONG_IDLE_PARK_NANOS}, so a thread idle for
- * long wakes about a hundred times a second instead of a thousand.
+ * quiet spell), a receiver's period keeps doubling up to ten times the cap, at most
+ * {@link #LONG_IDLE_PARK_NANOS}: with the default 1 ms cap a thread idle for long wakes about a
+ * hundred times a second instead of a thousand.
  */
 public final class BackoffIdleStrategy implements IdleStrategy {
 
@@ -18,7 +19,7 @@ public final class BackoffIdleStrategy implements IdleStrategy {
     public static final long DEFAULT_MIN_PARK_NANOS = 1_000;
     /** Parks at the cap before the period may grow further. */
     public static final int LONG_IDLE_PARKS = 100;
-    /** Longest park after a quiet spell, in nanoseconds. */
+    /** Longest park after a quiet spell, in nanoseconds, whatever the cap. */
     public static final long LONG_IDLE_PARK_NANOS = 10_000_000;
 
     private final int maxSpins;
@@ -105,7 +106,8 @@ public final class BackoffIdleStrategy implements IdleStrategy {
             if (parkNanos < maxParkNanos) {
                 parkNanos = Math.min(parkNanos << 1, maxParkNanos);
             } else if (growWhenQuiet && ++parksAtCap >= LONG_IDLE_PARKS) {
-                parkNanos = Math.min(parkNanos << 1, Math.max(maxParkNanos, LONG_IDLE_PARK_NANOS));
+                long quietCap = Math.max(maxParkNanos, Math.min(10 * maxParkNanos, LONG_IDLE_PARK_NANOS));
+                parkNanos = Math.min(parkNanos << 1, quietCap);
             }
         }
     }
