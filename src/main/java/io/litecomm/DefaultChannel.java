@@ -76,6 +76,14 @@ final class DefaultChannel<T> implements Channel<T> {
     }
 
     private boolean offer(T message, long timeoutNanos) {
+        try {
+            return offerOrWait(message, timeoutNanos);
+        } catch (InternalError fault) {
+            throw Errors.mappingFault(core.queue().location(), fault);
+        }
+    }
+
+    private boolean offerOrWait(T message, long timeoutNanos) {
         Objects.requireNonNull(message, "message");
         comm.checkOpen();
         byte[] bytes = encode(message);
@@ -158,6 +166,14 @@ final class DefaultChannel<T> implements Channel<T> {
 
     /** The next message's bytes; {@code null} when the time ran out or the channel is closed and drained. */
     private byte[] await(long timeoutNanos) {
+        try {
+            return awaitBytes(timeoutNanos);
+        } catch (InternalError fault) {
+            throw Errors.mappingFault(core.queue().location(), fault);
+        }
+    }
+
+    private byte[] awaitBytes(long timeoutNanos) {
         comm.checkOpen();
         core.enter(ChannelCore.Mode.ACTIVE);
         byte[] bytes = core.take();

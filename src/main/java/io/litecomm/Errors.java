@@ -23,6 +23,15 @@ final class Errors {
         return e;
     }
 
+    /**
+     * A fault on a mapping (SIGBUS, reported by the JVM as {@code InternalError}, sometimes only
+     * after the faulting access): the file was truncated under it.
+     */
+    static CorruptFileException mappingFault(String location, InternalError fault) {
+        return new CorruptFileException(Path.of(location), "memory fault on the mapped file (truncated while mapped?): "
+                + fault.getMessage(), fault);
+    }
+
     private static boolean causedByInterrupt(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof java.nio.channels.ClosedByInterruptException

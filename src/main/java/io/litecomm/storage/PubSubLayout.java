@@ -12,7 +12,7 @@ package io.litecomm.storage;
  *  384 next sequence (long): sequence number of the next record
  * 4096 ring
  *
- * record at ring offset (position &amp; (capacity - 1)), 8-byte aligned:
+ * record at ring offset (position &amp; (capacity - 1)), 32-byte aligned:
  *   0 tag = position + 1 (long)   8 payload length (int)   12 topic length (int, -1 = padding)
  *  16 sequence (long)             24 topic (UTF-8)  then payload (JSON)
  * </pre>
@@ -60,6 +60,11 @@ public final class PubSubLayout {
     public static final int RECORD_SEQUENCE_OFFSET = RECORD_TOPIC_LENGTH_OFFSET + Integer.BYTES;
     /** Length of a record header. */
     public static final int RECORD_HEADER_LENGTH = RECORD_SEQUENCE_OFFSET + Long.BYTES;
+    /**
+     * Every record starts on a multiple of this, larger than a record header, so the space left
+     * before the ring's end is either zero or room for a padding header.
+     */
+    public static final int RECORD_ALIGNMENT = 32;
     /** Topic length that marks padding. */
     public static final int PADDING = -1;
 
@@ -77,7 +82,7 @@ public final class PubSubLayout {
      * @return bytes the record takes
      */
     public static int frameLength(int topicLength, int payloadLength) {
-        return (RECORD_HEADER_LENGTH + topicLength + payloadLength + 7) & -8;
+        return (RECORD_HEADER_LENGTH + topicLength + payloadLength + RECORD_ALIGNMENT - 1) & -RECORD_ALIGNMENT;
     }
 
     /**
