@@ -1,0 +1,153 @@
+package io.litecomm.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.litecomm.spi.CorruptQueueException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/** One run of a command: its arguments, where it writes, the domain it works on, and output helpers. */
+final class Invocation {
+
+    private final String command;
+    private final Args args;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final boolean terminal;
+    private final Path domain;
+    private final ObjectMapper mapper = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    Invocation(String command, Args args, PrintStream out, PrintStream err, boolean terminal, Path domain) {
+        this.command = command;
+        this.args = args;
+        this.out = out;
+        this.err = err;
+        this.terminal = terminal;
+        this.domain = domain.toAbsolutePath().normalize();
+    }
+
+    String command() {
+        return command;
+    }
+
+    Args args() {
+        return args;
+    }
+
+    PrintStream out() {
+        return out;
+    }
+
+    /** Whether output goes to a terminal (then {@code stat} redraws the screen). */
+    boolean terminal() {
+        return terminal;
+    }
+
+    /** Whether {@code --json} was given. */
+    boolean json() {
+        return args.flag("--json");
+    }
+
+    /** The domain directory, which may not exist. */
+    Path domain() {
+        return domain;
+    }
+
+    /** The domain directory, which must exist. */
+    Path existingDomain() {
+        return Domains.requireExisting(domain);
+    }
+
+    ObjectMapper mapper() {
+        return mapper;
+    }
+
+    ObjectNode object() {
+        return mapper.createObjectNode();
+    }
+
+    /**
+     * Prints one line and flushes, so a reader of a pipe sees it at once.
+     *
+     * @throws OutputClosed if nobody reads the output any more (e.g. {@code litecomm tail x | head -1})
+     */
+    void println(String line) {
+        out.println(line);
+        out.flush();
+        if (out.checkError()) {
+            throw new OutputClosed();
+        }
+    }
+
+    /** Standard output is gone: a following command stops quietly, as a Unix tool does on a closed pipe. */
+    static final class OutputClosed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        OutputClosed() {
+            super("output closed", null, false, false);
+        }
+    }
+
+    /** Prints one JSON document on one line. */
+    void printJson(JsonNode node) {
+        try {
+            println(mapper.writeValueAsString(node));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A message for the user on standard error, prefixed with the tool and command names. */
+    void note(String message) {
+        err.println("litecomm: " + command + ": " + message);
+        err.flush();
+    }
+
+    /**
+     * Parses one JSON value given on the command line.
+     *
+     * @param text the argument
+     * @param what what it is, for the message
+     * @return the value as a tree
+     * @throws UsageException if it is not exactly one JSON value
+     */
+    JsonNode parseJson(String text, String what) {
+        JsonNode node;
+        try {
+            node = mapper.readTree(text);
+        } catch (JsonProcessingException e) {
+            throw new UsageException(what + " is not JSON: " + e.getOriginalMessage()
+                    + " (a string needs quotes: '\"text\"', or use --string)");
+        }
+        if (node == null || node.isMissingNode()) {
+            throw new UsageException(what + " is empty: give one JSON value");
+        }
+        return node;
+    }
+
+    /**
+     * Opens a channel's file read-only, translating the ways it can fail into messages.
+     *
+     * @param name the channel
+     * @return the view; close it
+     * @throws Failure if there is no such channel or its file is damaged or refused
+     */
+    MailboxView openChannel(String name) {
+        Path file = Domains.channelFile(existingDomain(), name);
+        try {
+            return MailboxView.open(file);
+        } catch (NoSuchFileException e) {
+            throw new Failure("no such channel: channel=" + name + " dir=" + domain);
+        } catch (CorruptQueueException e) {
+            throw new Failure("corrupt file: " + e.location() + ": " + e.problem(), e);
+        } catch (IOException e) {
+            throw new Failure("cannot read channel: file=" + file + " cause=" + e, e);
+        }
+    }
+}

@@ -1,0 +1,91 @@
+package io.litecomm.cli;
+
+import io.litecomm.spi.CorruptQueueException;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Checks a mailbox file: the header rules of {@code docs/FORMAT.md} 6.3 (the checks
+ * {@code MailboxFile.validate} makes), then a read-only walk of every record between head and
+ * tail. Senders and receivers take no lock, so a walk that races with them is simply repeated.
+ */
+final class MailboxCheck {
+
+    private static final int ATTEMPTS = 8;
+
+    private MailboxCheck() {
+    }
+
+    static FileReport check(Path file) {
+        FileReport report = new FileReport(file, "channel");
+        if (!report.checkAttributes()) {
+            return report;
+        }
+        try (MailboxView view = MailboxView.open(file)) {
+            walk(view, report);
+        } catch (CorruptQueueException e) {
+            report.problem(e.problem());
+        } catch (IOException | Failure e) {
+            report.problem("cannot read: " + e.getMessage());
+        }
+        return report;
+    }
+
+    private static void walk(MailboxView view, FileReport report) {
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            long head = view.head();
+            long tail = view.tail();
+            long position = head;
+            int messages = 0;
+            MailboxView.Slot stop = null;
+            while (position < tail) {
+                MailboxView.Slot slot = view.peek(position, false);
+                if (slot.kind() == MailboxView.Kind.MESSAGE || slot.kind() == MailboxView.Kind.PADDING) {
+                    messages += slot.kind() == MailboxView.Kind.MESSAGE ? 1 : 0;
+                    position = slot.next();
+                    continue;
+                }
+                stop = slot;
+                break;
+            }
+            if (stop != null && raced(view, stop)) {
+                continue;
+            }
+            if (stop != null && stop.kind() == MailboxView.Kind.CORRUPT) {
+                report.problem(stop.problem());
+            } else if (stop != null && stop.kind() == MailboxView.Kind.PENDING) {
+                report.note(pendingNote(view, stop.position()));
+            }
+            report.summary(view.header().typeDescriptor() + ", capacity " + view.capacity() + ", " + messages
+                    + (messages == 1 ? " message" : " messages") + (stop == null ? "" : " before position " + stop.position())
+                    + (view.closed() ? ", closed" : ""));
+            return;
+        }
+        report.note("records kept moving during " + ATTEMPTS + " walks: only the header was checked");
+        report.summary(view.header().typeDescriptor() + ", capacity " + view.capacity());
+    }
+
+    /** Whether a stop in the walk is only a race with receivers or senders, worth another walk. */
+    private static boolean raced(MailboxView view, MailboxView.Slot stop) {
+        return switch (stop.kind()) {
+            case OVERWRITTEN -> true;
+            case CORRUPT -> view.head() > stop.position() || view.peek(stop.position(), false).kind() != MailboxView.Kind.CORRUPT;
+            case PENDING -> view.peek(stop.position(), false).kind() != MailboxView.Kind.PENDING;
+            default -> false;
+        };
+    }
+
+    private static String pendingNote(MailboxView view, long position) {
+        List<MailboxView.Claim> claims = view.claimsCovering(position);
+        if (claims.isEmpty()) {
+            return "an uncommitted record at position " + position + " with no claim recorded: receivers wait there";
+        }
+        MailboxView.Claim claim = claims.get(0);
+        if (claims.stream().anyMatch(MailboxView.Claim::alive)) {
+            return "a send is in progress at position " + position + " (producer pid " + claim.pid() + ")";
+        }
+        return "a producer (pid " + claim.pid() + ") died while sending at position " + position
+                + ": receivers skip its claim after the recovery bound";
+    }
+}

@@ -1,0 +1,343 @@
+package io.litecomm.cli;
+
+import static io.litecomm.mailbox.MailboxLayout.CLOSED_BIT;
+import static io.litecomm.mailbox.MailboxLayout.HEADER_LENGTH;
+import static io.litecomm.mailbox.MailboxLayout.RECORD_HEADER_LENGTH;
+import static io.litecomm.mailbox.MailboxLayout.RECORD_LENGTH_OFFSET;
+import static io.litecomm.mailbox.MailboxLayout.RECORD_TAG_OFFSET;
+import static io.litecomm.mailbox.MailboxLayout.RECORD_TYPE_OFFSET;
+import static io.litecomm.mailbox.MailboxLayout.TYPE_MESSAGE;
+import static io.litecomm.mailbox.MailboxLayout.TYPE_PADDING;
+
+import io.litecomm.mailbox.FileLocks;
+import io.litecomm.mailbox.MailboxFile;
+import io.litecomm.mailbox.MailboxHeader;
+import io.litecomm.mailbox.MailboxLayout;
+import io.litecomm.mailbox.MailboxTransport;
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A mailbox file mapped read-only: the header, the counters, the records between head and tail,
+ * and which producer slots are held by live processes. Nothing here writes to the file or takes a
+ * lock that a litecomm process waits for: liveness is probed with a shared lock, taken and released
+ * at once, on a producer slot's lock byte (it fails while the owner holds its exclusive lock).
+ *
+ * <p>Records are read as in {@code docs/FORMAT.md} section 4.2, without taking them: a record is
+ * read only if its tag is committed, and a copy is trusted only if the tail has not since come
+ * within one capacity of it (producers never write further ahead than that).
+ */
+final class MailboxView implements AutoCloseable {
+
+    private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+
+    /** What a position of the ring holds. */
+    enum Kind {
+        /** The position is at or past the tail: nothing there yet. */
+        END,
+        /** Claimed by a producer, not committed yet (being written, or left by a dead producer). */
+        PENDING,
+        /** A committed message. */
+        MESSAGE,
+        /** A committed padding record: skipped. */
+        PADDING,
+        /** Producers have lapped the position: its record is gone. */
+        OVERWRITTEN,
+        /** A committed record that breaks the format. */
+        CORRUPT
+    }
+
+    /**
+     * What {@link #peek} found.
+     *
+     * @param kind what it is
+     * @param position where
+     * @param next where the next record starts (messages and padding)
+     * @param length the length field
+     * @param payload the message bytes, if asked for
+     * @param problem what is wrong, for {@link Kind#CORRUPT}
+     */
+    record Slot(Kind kind, long position, long next, int length, byte[] payload, String problem) {
+        static Slot of(Kind kind, long position) {
+            return new Slot(kind, position, position, 0, null, null);
+        }
+    }
+
+    /**
+     * A claim recorded in the producer table.
+     *
+     * @param slot producer slot
+     * @param pid the process that last took the slot
+     * @param start first position claimed
+     * @param end end of the claim
+     * @param alive whether the slot's owner is alive
+     */
+    record Claim(int slot, long pid, long start, long end, boolean alive) {
+    }
+
+    private final Path file;
+    private final FileChannel channel;
+    private final MappedByteBuffer buffer;
+    private final MailboxHeader header;
+    private final int capacity;
+    private final int mask;
+    private final Object fileKey;
+
+    private MailboxView(Path file, FileChannel channel, MappedByteBuffer buffer, MailboxHeader header, Object fileKey) {
+        this.file = file;
+        this.channel = channel;
+        this.buffer = buffer;
+        this.header = header;
+        this.capacity = header.capacity();
+        this.mask = capacity - 1;
+        this.fileKey = fileKey;
+    }
+
+    /**
+     * Opens and validates a mailbox file read-only, without following links.
+     *
+     * @param file the file
+     * @return the view; close it
+     * @throws java.nio.file.NoSuchFileException if there is no such file
+     * @throws IOException if it cannot be read
+     * @throws io.litecomm.spi.CorruptQueueException if the header is invalid
+     * @throws Failure if the file is a symbolic link or not a regular file
+     */
+    static MailboxView open(Path file) throws IOException {
+        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (attributes.isSymbolicLink()) {
+            throw new Failure("refused: file is a symbolic link: file=" + file);
+        }
+        if (!attributes.isRegularFile()) {
+            throw new Failure("refused: not a regular file: file=" + file);
+        }
+        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        try {
+            long size = channel.size();
+            ByteBuffer headerBytes = size == 0 ? ByteBuffer.allocate(0)
+                    : channel.map(FileChannel.MapMode.READ_ONLY, 0, Math.min(size, HEADER_LENGTH));
+            MailboxHeader header = MailboxFile.validate(headerBytes, size, file);
+            MappedByteBuffer buffer = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
+            return new MailboxView(file, channel, buffer, header, attributes.fileKey());
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    Path file() {
+        return file;
+    }
+
+    /** The channel's name: the file name without {@code .chan}. */
+    String name() {
+        String fileName = file.getFileName().toString();
+        return fileName.endsWith(MailboxTransport.SUFFIX)
+                ? fileName.substring(0, fileName.length() - MailboxTransport.SUFFIX.length()) : fileName;
+    }
+
+    MailboxHeader header() {
+        return header;
+    }
+
+    int capacity() {
+        return capacity;
+    }
+
+    /** Creation time, epoch milliseconds (informative). */
+    long created() {
+        return (long) LONGS.get(buffer, MailboxLayout.CREATED_OFFSET);
+    }
+
+    long head() {
+        return (long) LONGS.getVolatile(buffer, MailboxLayout.HEAD_OFFSET);
+    }
+
+    /** The tail position, without the closed flag. */
+    long tail() {
+        return (long) LONGS.getVolatile(buffer, MailboxLayout.TAIL_OFFSET) & ~CLOSED_BIT;
+    }
+
+    boolean closed() {
+        return ((long) LONGS.getVolatile(buffer, MailboxLayout.TAIL_OFFSET) & CLOSED_BIT) != 0;
+    }
+
+    /** Receivers asleep on the channel's doorbells now (the {@code BLOCKING} wait strategy). */
+    int sleepingReceivers() {
+        return Integer.bitCount((int) INTS.getVolatile(buffer, MailboxLayout.SLEEPER_MASK_OFFSET));
+    }
+
+    /** Whether {@code <name>.chan} now names another file (the channel was deleted, maybe re-created). */
+    boolean replaced() {
+        try {
+            Object current = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            return fileKey == null || !fileKey.equals(current);
+        } catch (IOException e) {
+            return true;
+        }
+    }
+
+    /**
+     * Messages waiting, counted as in {@code docs/FORMAT.md} 4.3: a claimed record not yet
+     * committed counts as one; retried if receivers move the head during the walk.
+     *
+     * @return the count
+     */
+    int size() {
+        for (int attempt = 0; attempt < 16; attempt++) {
+            long head = head();
+            long tail = tail();
+            int count = 0;
+            long position = head;
+            boolean raced = false;
+            while (position < tail) {
+                Slot slot = peek(position, false);
+                if (slot.kind() == Kind.MESSAGE) {
+                    count++;
+                } else if (slot.kind() != Kind.PADDING) {
+                    raced = slot.kind() == Kind.OVERWRITTEN || slot.kind() == Kind.CORRUPT && head() != head;
+                    count += slot.kind() == Kind.PENDING ? 1 : 0;
+                    break;
+                }
+                position = slot.next();
+            }
+            if (!raced && head() == head) {
+                return count;
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * Reads the record at a position without taking it.
+     *
+     * @param position a record boundary
+     * @param copy whether to copy a message's payload
+     * @return what is there
+     */
+    Slot peek(long position, boolean copy) {
+        if (position >= tail()) {
+            return Slot.of(Kind.END, position);
+        }
+        if (overwritten(position)) {
+            return Slot.of(Kind.OVERWRITTEN, position);
+        }
+        int offset = (int) (position & mask);
+        int base = MailboxLayout.recordOffset(offset);
+        long tag = (long) LONGS.getAcquire(buffer, base + RECORD_TAG_OFFSET);
+        if (tag != MailboxLayout.tagOf(position)) {
+            return Slot.of(overwritten(position) ? Kind.OVERWRITTEN : Kind.PENDING, position);
+        }
+        int length = (int) INTS.get(buffer, base + RECORD_LENGTH_OFFSET);
+        int check = (int) INTS.get(buffer, base + RECORD_TYPE_OFFSET);
+        int type = MailboxLayout.typeOf(check);
+        String problem = null;
+        long next = position;
+        byte[] payload = null;
+        if (check != MailboxLayout.checkWord(type, position, length)) {
+            problem = "impossible record: check word does not match: position=" + position + " length=" + length
+                    + " check=0x" + Integer.toHexString(check);
+        } else if (type == TYPE_PADDING) {
+            if (length >= 0 && (length & (MailboxLayout.RECORD_ALIGNMENT - 1)) == 0
+                    && offset + RECORD_HEADER_LENGTH + (long) length <= capacity) {
+                next = position + RECORD_HEADER_LENGTH + length;
+            } else {
+                problem = "impossible padding: position=" + position + " length=" + length + " capacity=" + capacity;
+            }
+        } else if (type == TYPE_MESSAGE && length >= 0 && length <= header.maxMessage()
+                && offset + MailboxLayout.frameLength(length) <= capacity) {
+            next = position + MailboxLayout.frameLength(length);
+            if (copy) {
+                payload = new byte[length];
+                buffer.get(base + RECORD_HEADER_LENGTH, payload, 0, length);
+            }
+        } else {
+            problem = "impossible record: position=" + position + " type=" + type + " length=" + length
+                    + " maxMessage=" + header.maxMessage() + " capacity=" + capacity;
+        }
+        if (overwritten(position)) {
+            return Slot.of(Kind.OVERWRITTEN, position);
+        }
+        if (problem != null) {
+            return new Slot(Kind.CORRUPT, position, position, length, null, problem);
+        }
+        return new Slot(type == TYPE_PADDING ? Kind.PADDING : Kind.MESSAGE, position, next, length, payload, null);
+    }
+
+    /** Whether producers may have written over the record at {@code position} (everything read before is fenced). */
+    private boolean overwritten(long position) {
+        VarHandle.loadLoadFence();
+        return tail() - position > capacity;
+    }
+
+    /**
+     * Pids of the live processes holding a producer slot.
+     *
+     * @return the pids
+     */
+    List<Long> liveProducerPids() {
+        List<Long> pids = new ArrayList<>();
+        for (int slot = 0; slot < MailboxLayout.PRODUCER_SLOTS; slot++) {
+            long pid = (long) LONGS.getAcquire(buffer,
+                    MailboxLayout.producerSlotOffset(slot) + MailboxLayout.PRODUCER_PID_OFFSET);
+            if (pid != 0 && slotAlive(slot)) {
+                pids.add(pid);
+            }
+        }
+        return pids;
+    }
+
+    /**
+     * Claims in the producer table that cover a position.
+     *
+     * @param position the position
+     * @return the claims
+     */
+    List<Claim> claimsCovering(long position) {
+        List<Claim> claims = new ArrayList<>();
+        for (int slot = 0; slot < MailboxLayout.PRODUCER_SLOTS; slot++) {
+            for (int entry = 0; entry < MailboxLayout.CLAIM_ENTRIES; entry++) {
+                long end = (long) LONGS.getAcquire(buffer, MailboxLayout.claimEndOffset(slot, entry));
+                long start = (long) LONGS.getOpaque(buffer, MailboxLayout.claimStartOffset(slot, entry));
+                if (end != 0 && start <= position && position < end) {
+                    long pid = (long) LONGS.getAcquire(buffer, MailboxLayout.producerSlotOffset(slot));
+                    claims.add(new Claim(slot, pid, start, end, slotAlive(slot)));
+                }
+            }
+        }
+        return claims;
+    }
+
+    /** A slot is alive while its owner holds the exclusive lock on its byte: then a shared lock cannot be had. */
+    private boolean slotAlive(int slot) {
+        try (FileLock probe = channel.tryLock(FileLocks.LOCK_REGION + slot, 1, true)) {
+            return probe == null;
+        } catch (OverlappingFileLockException | IOException e) {
+            return true;
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // read-only: nothing to lose
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package io.litecomm.cli;
+
+import static io.litecomm.storage.StoragePageLayout.HEADER_LENGTH;
+import static io.litecomm.storage.StoragePageLayout.RECORD_HEADER_LENGTH;
+import static io.litecomm.storage.StoragePageLayout.TYPE_DELETE;
+import static io.litecomm.storage.StoragePageLayout.TYPE_SET;
+import static io.litecomm.storage.StoragePageLayout.TYPE_SNAPSHOT;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.litecomm.mailbox.FileLocks;
+import io.litecomm.mailbox.FormatCheck;
+import io.litecomm.spi.CorruptQueueException;
+import io.litecomm.storage.StoragePageLayout;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.zip.CRC32C;
+
+/**
+ * Checks the shared-memory page {@code storage.page} ({@code docs/FORMAT.md} section 9) read-only:
+ * the header, both slot descriptors, and every record of the active slot (type, length, position,
+ * CRC-32C, JSON, consecutive versions). Writers are kept out while it reads, by a shared lock on
+ * their lock byte.
+ */
+final class StorageCheck {
+
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    static FileReport check(Path file) {
+        FileReport report = new FileReport(file, "shared memory page");
+        if (!report.checkAttributes()) {
+            return report;
+        }
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            long size = channel.size();
+            if (size == 0) {
+                return report.problem("empty file: length=0");
+            }
+            if (size < HEADER_LENGTH) {
+                return report.problem("truncated header: length=" + size + " expected>=" + HEADER_LENGTH);
+            }
+            if (size > Integer.MAX_VALUE) {
+                return report.problem("file too large: length=" + size);
+            }
+            FileLock lock = report.lockOutWriters(channel, FileLocks.WRITER_LOCK);
+            try {
+                ByteBuffer page = channel.map(FileChannel.MapMode.READ_ONLY, 0, size).order(ByteOrder.LITTLE_ENDIAN);
+                new StorageCheck().check(page, size, report);
+            } finally {
+                if (lock != null) {
+                    lock.release();
+                }
+            }
+        } catch (IOException e) {
+            report.problem("cannot read: " + e);
+        }
+        return report;
+    }
+
+    private void check(ByteBuffer b, long size, FileReport report) {
+        try {
+            FormatCheck.magicAndVersion(b, StoragePageLayout.MAGIC, StoragePageLayout.FORMAT_MAJOR, report.file().toString());
+        } catch (CorruptQueueException e) {
+            report.problem(e.problem());
+            return;
+        }
+        int headerLength = b.getInt(StoragePageLayout.HEADER_LENGTH_OFFSET);
+        long fileLength = b.getLong(StoragePageLayout.FILE_LENGTH_OFFSET);
+        long generation = b.getLong(StoragePageLayout.GENERATION_OFFSET);
+        if (headerLength != HEADER_LENGTH || fileLength < HEADER_LENGTH || fileLength > size || generation < 0) {
+            report.problem("impossible header: headerLength=" + headerLength + " fileLength=" + fileLength
+                    + " actualLength=" + size + " generation=" + generation);
+            return;
+        }
+        int active = (int) (generation & 1);
+        if (!slotFits(b, active, fileLength, true, report) || !slotFits(b, 1 - active, fileLength, false, report)) {
+            return;
+        }
+        long offset = b.getLong(StoragePageLayout.slotOffsetField(active));
+        long end = b.getLong(StoragePageLayout.slotEndField(active));
+        Walk walk = new Walk();
+        String problem = walk.records(b, offset, end);
+        if (problem != null) {
+            report.problem(problem);
+            return;
+        }
+        report.summary(walk.keys.size() + (walk.keys.size() == 1 ? " key" : " keys") + ", version " + walk.version
+                + ", generation " + generation + ", log " + end + " of " + b.getLong(StoragePageLayout.slotLengthField(active))
+                + " bytes");
+    }
+
+    /** Checks a slot descriptor lies within the file, after the header (the active one must hold a snapshot). */
+    private static boolean slotFits(ByteBuffer b, int slot, long fileLength, boolean active, FileReport report) {
+        long offset = b.getLong(StoragePageLayout.slotOffsetField(slot));
+        long length = b.getLong(StoragePageLayout.slotLengthField(slot));
+        long end = b.getLong(StoragePageLayout.slotEndField(slot));
+        boolean fits = offset >= HEADER_LENGTH && length >= 0 && offset + length <= fileLength && end >= 0 && end <= length;
+        if (fits && active) {
+            fits = length >= RECORD_HEADER_LENGTH && end >= RECORD_HEADER_LENGTH;
+        }
+        if (!fits) {
+            report.problem("impossible slot: slot=" + slot + (active ? " (active)" : "") + " offset=" + offset
+                    + " length=" + length + " end=" + end + " fileLength=" + fileLength);
+        }
+        return fits;
+    }
+
+    /** The records of a slot, applied to a set of keys. */
+    private final class Walk {
+        private final Set<String> keys = new HashSet<>();
+        private long version = -1;
+
+        /** Reads the records in [0, end) of the slot at {@code offset}; returns the first problem, or null. */
+        String records(ByteBuffer b, long offset, long end) {
+            long position = 0;
+            while (position < end) {
+                int base = (int) (offset + position);
+                if (end - position < RECORD_HEADER_LENGTH) {
+                    return "truncated record: position=" + position + " end=" + end;
+                }
+                int length = b.getInt(base + StoragePageLayout.RECORD_LENGTH_OFFSET);
+                int type = b.getInt(base + StoragePageLayout.RECORD_TYPE_OFFSET);
+                long recordVersion = b.getLong(base + StoragePageLayout.RECORD_VERSION_OFFSET);
+                int crc = b.getInt(base + StoragePageLayout.RECORD_CRC_OFFSET);
+                if (length < 0 || length > end - position - RECORD_HEADER_LENGTH
+                        || position + StoragePageLayout.frameLength(length) > end || type < TYPE_SNAPSHOT
+                        || type > TYPE_DELETE || (type == TYPE_SNAPSHOT) != (position == 0)) {
+                    return "impossible record: position=" + position + " type=" + type + " length=" + length + " end=" + end;
+                }
+                byte[] payload = new byte[length];
+                b.get(base + RECORD_HEADER_LENGTH, payload);
+                CRC32C check = new CRC32C();
+                check.update(payload);
+                if ((int) check.getValue() != crc) {
+                    return "checksum mismatch: position=" + position + " type=" + type + " version=" + recordVersion;
+                }
+                if (version >= 0 && recordVersion != version + 1) {
+                    return "version out of order: position=" + position + " version=" + recordVersion
+                            + " expected=" + (version + 1);
+                }
+                if (!apply(type, payload)) {
+                    return "undecodable record: position=" + position + " type=" + type;
+                }
+                version = recordVersion;
+                position += StoragePageLayout.frameLength(length);
+            }
+            return null;
+        }
+
+        private boolean apply(int type, byte[] payload) {
+            JsonNode node;
+            try {
+                node = mapper.readTree(payload);
+            } catch (IOException e) {
+                return false;
+            }
+            if (node == null || !node.isObject()) {
+                return false;
+            }
+            if (type == TYPE_SNAPSHOT) {
+                keys.clear();
+                node.fieldNames().forEachRemaining(keys::add);
+                return true;
+            }
+            JsonNode key = node.get("k");
+            if (key == null || !key.isTextual() || type == TYPE_SET && !node.has("v")) {
+                return false;
+            }
+            if (type == TYPE_SET) {
+                keys.add(key.asText());
+            } else {
+                keys.remove(key.asText());
+            }
+            return true;
+        }
+    }
+}
