@@ -68,7 +68,7 @@ public final class Mailbox implements MessageQueue, Wakeups {
     private long stuckHead = -1;
     private int emptyPolls;
     /** Empty polls between two looks for a stuck head: a power of two minus one. */
-    private static final int STUCK_CHECK_MASK = 1023;
+    private static final int STUCK_CHECK_MASK = 63;
     private long stuckSince;
     /** A recent head, read by producers instead of the consumers' contended head line while it shows room. */
     private long cachedHead;
@@ -209,7 +209,7 @@ public final class Mailbox implements MessageQueue, Wakeups {
             int base = MailboxLayout.recordOffset(offset);
             long tag = (long) LONGS.getAcquire(buffer, base + RECORD_TAG_OFFSET);
             if (tag != MailboxLayout.tagOf(head)) {
-                // look at the producers' tail line only now and then: reading it on every empty poll
+                // look at the producers' tail line only every 64th empty poll: reading it on every one
                 // would pull it away from the producer that is about to claim
                 if (recoveryNanos > 0 && (++emptyPolls & STUCK_CHECK_MASK) == 0 && tailPosition() > head) {
                     watchStuck(head);
