@@ -231,10 +231,12 @@ public final class FileLocks {
          * @throws LockInterruptedException if the thread is interrupted
          */
         public Held lock() {
-            if (Thread.currentThread().isInterrupted()) {
-                throw new LockInterruptedException("interrupted before locking: file=" + entry.path);
+            try {
+                entry.jvmLock.lockInterruptibly();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new LockInterruptedException("interrupted while locking: file=" + entry.path);
             }
-            entry.jvmLock.lock();
             try {
                 FileLock lock = awaitLock();
                 return () -> {

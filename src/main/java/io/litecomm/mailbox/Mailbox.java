@@ -68,7 +68,7 @@ public final class Mailbox implements MessageQueue, Wakeups {
     private long stuckHead = -1;
     private int emptyPolls;
     /** Empty polls between two looks for a stuck head: a power of two minus one. */
-    private static final int STUCK_CHECK_MASK = 63;
+    private static final int STUCK_CHECK_MASK = 15;
     private long stuckSince;
     /** A recent head, read by producers instead of the consumers' contended head line while it shows room. */
     private long cachedHead;
@@ -124,6 +124,9 @@ public final class Mailbox implements MessageQueue, Wakeups {
             throw new IllegalArgumentException("message too large: length=" + length + " max=" + maxMessage);
         }
         int frame = MailboxLayout.frameLength(length);
+        if (isClosed()) {
+            return CLOSED; // before the producer slot: a deleted channel's slot lock may be gone already
+        }
         int entry = producers.acquireEntry();
         try {
             return claimAndWrite(payload, frame, entry);
@@ -209,7 +212,7 @@ public final class Mailbox implements MessageQueue, Wakeups {
             int base = MailboxLayout.recordOffset(offset);
             long tag = (long) LONGS.getAcquire(buffer, base + RECORD_TAG_OFFSET);
             if (tag != MailboxLayout.tagOf(head)) {
-                // look at the producers' tail line only every 64th empty poll: reading it on every one
+                // look at the producers' tail line only every 16th empty poll: reading it on every one
                 // would pull it away from the producer that is about to claim
                 if (recoveryNanos > 0 && (++emptyPolls & STUCK_CHECK_MASK) == 0 && tailPosition() > head) {
                     watchStuck(head);

@@ -156,7 +156,10 @@ public final class MailboxTransport implements Transport {
         return domain.withLock(() -> {
             try {
                 try {
-                    openExisting(name).ifPresent(MessageQueue::close);
+                    openExisting(name).ifPresent(queue -> {
+                        queue.close();
+                        queue.release();
+                    });
                 } catch (CorruptQueueException corrupt) {
                     // a damaged file is removed all the same: that is how a user recovers the name
                 }
