@@ -23,11 +23,11 @@ class DoorbellsTest {
             Doorbells.Bell bell = receiverSide.bell();
             assertNotNull(bell);
             for (int round = 0; round < 3; round++) {
-                Thread sleeper = new Thread(() -> bell.await(TimeUnit.MINUTES.toNanos(10)));
-                sleeper.start();
+                Thread waiter = new Thread(() -> bell.await(TimeUnit.MINUTES.toNanos(10)));
+                waiter.start();
                 assertTrue(senderSide.ring(bell.id()));
-                sleeper.join(TimeUnit.SECONDS.toMillis(20));
-                assertFalse(sleeper.isAlive(), "a ring did not wake the sleeper, round " + round);
+                waiter.join(TimeUnit.SECONDS.toMillis(20));
+                assertFalse(waiter.isAlive(), "a ring did not wake the sleeper, round " + round);
             }
         }
     }
