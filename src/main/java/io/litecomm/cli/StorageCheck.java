@@ -2,7 +2,6 @@ package io.litecomm.cli;
 
 import static io.litecomm.storage.StoragePageLayout.HEADER_LENGTH;
 import static io.litecomm.storage.StoragePageLayout.RECORD_HEADER_LENGTH;
-import static io.litecomm.storage.StoragePageLayout.TYPE_DELETE;
 import static io.litecomm.storage.StoragePageLayout.TYPE_SET;
 import static io.litecomm.storage.StoragePageLayout.TYPE_SNAPSHOT;
 
@@ -12,6 +11,7 @@ import io.litecomm.mailbox.FileLocks;
 import io.litecomm.mailbox.FormatCheck;
 import io.litecomm.spi.CorruptQueueException;
 import io.litecomm.storage.StoragePageLayout;
+import io.litecomm.storage.StorageRecords;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -22,7 +22,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashSet;
 import java.util.Set;
-import java.util.zip.CRC32C;
 
 /**
  * Checks the shared-memory page {@code storage.page} ({@code docs/FORMAT.md} section 9) read-only:
@@ -120,28 +119,7 @@ final class StorageCheck {
 
         /** Reads the records in [0, end) of the slot at {@code offset}; returns the first problem, or null. */
         String records(ByteBuffer b, long offset, long end) {
-            long position = 0;
-            while (position < end) {
-                int base = (int) (offset + position);
-                if (end - position < RECORD_HEADER_LENGTH) {
-                    return "truncated record: position=" + position + " end=" + end;
-                }
-                int length = b.getInt(base + StoragePageLayout.RECORD_LENGTH_OFFSET);
-                int type = b.getInt(base + StoragePageLayout.RECORD_TYPE_OFFSET);
-                long recordVersion = b.getLong(base + StoragePageLayout.RECORD_VERSION_OFFSET);
-                int crc = b.getInt(base + StoragePageLayout.RECORD_CRC_OFFSET);
-                if (length < 0 || length > end - position - RECORD_HEADER_LENGTH
-                        || position + StoragePageLayout.frameLength(length) > end || type < TYPE_SNAPSHOT
-                        || type > TYPE_DELETE || (type == TYPE_SNAPSHOT) != (position == 0)) {
-                    return "impossible record: position=" + position + " type=" + type + " length=" + length + " end=" + end;
-                }
-                byte[] payload = new byte[length];
-                b.get(base + RECORD_HEADER_LENGTH, payload);
-                CRC32C check = new CRC32C();
-                check.update(payload);
-                if ((int) check.getValue() != crc) {
-                    return "checksum mismatch: position=" + position + " type=" + type + " version=" + recordVersion;
-                }
+            return StorageRecords.walk(b, offset, 0, end, (position, type, recordVersion, payload) -> {
                 if (version >= 0 && recordVersion != version + 1) {
                     return "version out of order: position=" + position + " version=" + recordVersion
                             + " expected=" + (version + 1);
@@ -150,9 +128,8 @@ final class StorageCheck {
                     return "undecodable record: position=" + position + " type=" + type;
                 }
                 version = recordVersion;
-                position += StoragePageLayout.frameLength(length);
-            }
-            return null;
+                return null;
+            });
         }
 
         private boolean apply(int type, byte[] payload) {

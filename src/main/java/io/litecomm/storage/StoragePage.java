@@ -279,37 +279,14 @@ public final class StoragePage implements AutoCloseable {
 
     /** Parses records in [from, end) of a slot; returns a problem instead of throwing, for the caller to judge. */
     private String readRecords(MappedByteBuffer m, long slotOffset, long from, long end, List<Change> out) {
-        ByteBuffer b = m.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        long position = from;
-        while (position < end) {
-            int base = (int) (slotOffset + position);
-            if (end - position < RECORD_HEADER_LENGTH) {
-                return "truncated record: position=" + position + " end=" + end;
-            }
-            int length = b.getInt(base + RECORD_LENGTH_OFFSET);
-            int type = b.getInt(base + RECORD_TYPE_OFFSET);
-            long recordVersion = b.getLong(base + RECORD_VERSION_OFFSET);
-            int crc = b.getInt(base + RECORD_CRC_OFFSET);
-            if (length < 0 || length > end - position - RECORD_HEADER_LENGTH
-                    || position + StoragePageLayout.frameLength(length) > end
-                    || type < TYPE_SNAPSHOT || type > TYPE_DELETE || (type == TYPE_SNAPSHOT) != (position == 0)) {
-                return "impossible record: position=" + position + " type=" + type + " length=" + length + " end=" + end;
-            }
-            byte[] payload = new byte[length];
-            b.get(base + RECORD_HEADER_LENGTH, payload);
-            CRC32C check = new CRC32C();
-            check.update(payload);
-            if ((int) check.getValue() != crc) {
-                return "checksum mismatch: position=" + position + " type=" + type + " version=" + recordVersion;
-            }
+        return StorageRecords.walk(m, slotOffset, from, end, (position, type, recordVersion, payload) -> {
             Change change = decode(type, recordVersion, payload);
             if (change == null) {
                 return "undecodable record: position=" + position + " type=" + type;
             }
             out.add(change);
-            position += StoragePageLayout.frameLength(length);
-        }
-        return null;
+            return null;
+        });
     }
 
     private Change decode(int type, long recordVersion, byte[] payload) {
