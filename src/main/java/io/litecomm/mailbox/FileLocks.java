@@ -38,10 +38,7 @@ public final class FileLocks {
     /** The byte writers of a file lock exclusively. */
     public static final long WRITER_LOCK = LOCK_REGION - 1;
 
-    /**
-     * Open files by identity. Two threads opening the same file at once may each open a channel;
-     * the loser closes its own at once, before anyone can have locked through this JVM's entry.
-     */
+    /** Open files by identity; guarded by itself. */
     private static final Map<Object, Entry> ENTRIES = new HashMap<>();
     private static final ExecutorService IO = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "litecomm-file-io");
@@ -68,29 +65,21 @@ public final class FileLocks {
      * @throws TransportException if the file cannot be opened
      */
     public static Handle open(Path file) {
-        for (int attempt = 0; attempt < 8; attempt++) {
-            Object key = fileKey(file);
-            synchronized (ENTRIES) {
-                Entry entry = ENTRIES.get(key);
-                if (entry != null) {
-                    // never open (and so never close) a second channel to a file this JVM holds locks on
-                    entry.references++;
-                    return new Handle(entry);
-                }
-            }
-            FileChannel channel = io(() -> FileChannel.open(file, Set.of(StandardOpenOption.READ,
-                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)), file);
-            if (!key.equals(fileKey(file))) {
-                closeQuietly(channel); // replaced meanwhile; this channel is to a file nobody here locks
-                continue;
-            }
-            synchronized (ENTRIES) {
+        // opening under the registry lock means no second channel to a file is ever opened, and so
+        // never closed, while a thread of this JVM may hold a lock through the first
+        synchronized (ENTRIES) {
+            for (int attempt = 0; attempt < 8; attempt++) {
+                Object key = fileKey(file);
                 Entry entry = ENTRIES.get(key);
                 if (entry == null) {
+                    FileChannel channel = io(() -> FileChannel.open(file, Set.of(StandardOpenOption.READ,
+                            StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)), file);
+                    if (!key.equals(fileKey(file))) {
+                        closeQuietly(channel); // replaced between the two looks: try again
+                        continue;
+                    }
                     entry = new Entry(key, file, channel);
                     ENTRIES.put(key, entry);
-                } else {
-                    closeQuietly(channel); // opened concurrently by another thread: see ENTRIES' comment
                 }
                 entry.references++;
                 return new Handle(entry);
