@@ -49,7 +49,23 @@ public final class ChildJvm implements AutoCloseable {
      * @return the running child
      */
     public static ChildJvm start(Path logDir, Map<String, String> env, Class<?> mainClass, String... args) {
-        List<String> command = new ArrayList<>();
+        return start(logDir, List.of(), env, mainClass, args);
+    }
+
+    /**
+     * Starts {@code mainClass} under a wrapper command, such as {@code unshare --time ... --kill-child --}.
+     * The wrapper must end the JVM when it is killed itself, as {@link #close()} kills the wrapper.
+     *
+     * @param logDir where the child's output file goes
+     * @param wrapper the command and arguments that run the JVM command line after them
+     * @param env extra environment
+     * @param mainClass class with a main method
+     * @param args its arguments
+     * @return the running child
+     */
+    public static ChildJvm start(Path logDir, List<String> wrapper, Map<String, String> env, Class<?> mainClass,
+            String... args) {
+        List<String> command = new ArrayList<>(wrapper);
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx256m");
         command.add("-XX:TieredStopAtLevel=1");
