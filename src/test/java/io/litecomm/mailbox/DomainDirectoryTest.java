@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Domain directory safety: modes whatever the umask, symbolic links, foreign owners, loose modes. */
 @Timeout(60)
@@ -63,26 +65,29 @@ class DomainDirectoryTest {
         assertNoTemporaryFiles(domain);
     }
 
-    /** Run in a child JVM under {@code umask 000}: makes a domain and a channel, and one plain file. */
+    /** Run in a child JVM under a umask: makes a domain, a channel, the shared memory and pub/sub, and one plain file. */
     public static final class UmaskChild {
         public static void main(String[] args) throws IOException {
             Path domain = Path.of(args[0]);
             try (Comm comm = Comm.open(domain)) {
                 Channel<String> ch = comm.channel("c", String.class);
-                ch.send("made under umask 000");
+                ch.send("made under umask " + args[2]);
+                comm.sharedMemory().set("k", "v");
+                comm.sharedMemory().publish("t", "hello");
             }
             Files.writeString(Path.of(args[1]), "plain file, default mode", StandardCharsets.UTF_8);
         }
     }
 
-    @Test
-    void modesHoldUnderAPermissiveUmask() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"000", "077"})
+    void modesHoldWhateverTheUmask(String umask) throws Exception {
         Path domain = dir.resolve("umask").resolve("domain");
         Path plain = dir.resolve("plain.txt");
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", "umask 000 && exec \"$0\" \"$@\"",
+        ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", "umask " + umask + " && exec \"$0\" \"$@\"",
                 java.toString(), "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                UmaskChild.class.getName(), domain.toString(), plain.toString())
+                UmaskChild.class.getName(), domain.toString(), plain.toString(), umask)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("child.log").toFile());
         Process child = builder.start();
@@ -92,13 +97,20 @@ class DomainDirectoryTest {
         } finally {
             child.destroyForcibly();
         }
-        assertEquals("rw-rw-rw-", mode(plain), "the child really ran under umask 000");
+        assertEquals("000".equals(umask) ? "rw-rw-rw-" : "rw-------", mode(plain), "the child really ran under umask " + umask);
         assertEquals(DIR_MODE, mode(domain));
-        assertEquals(FILE_MODE, mode(domain.resolve("c.chan")));
-        assertEquals(FILE_MODE, mode(domain.resolve(DomainDirectory.LOCK_FILE)));
+        try (Stream<Path> files = Files.list(domain)) {
+            List<Path> all = files.toList();
+            assertTrue(all.size() >= 4, "channel, lock, shared memory and pub/sub files expected: " + all);
+            for (Path file : all) {
+                String expected = Files.isDirectory(file, LinkOption.NOFOLLOW_LINKS) ? DIR_MODE : FILE_MODE;
+                assertEquals(expected, mode(file), file.toString());
+            }
+        }
         assertNoTemporaryFiles(domain);
         try (Comm comm = Comm.open(domain)) {
-            assertEquals("made under umask 000", comm.channel("c", String.class).receive());
+            assertEquals("made under umask " + umask, comm.channel("c", String.class).receive());
+            assertEquals("v", comm.sharedMemory().get("k"));
         }
     }
 

@@ -27,6 +27,7 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.spi.ToolProvider;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -83,6 +84,25 @@ class ClockJumpTest {
         assertTrue(!ci || !timeNamespace.isEmpty(), "CI runs as root and must be able to create a time namespace");
     }
 
+    /**
+     * libfaketime keeps a little shared memory per process in {@code /dev/shm}, removed at a normal
+     * exit only; children killed by the test leave it behind, so it is removed once they are gone.
+     */
+    @AfterEach
+    void removeFaketimeLeftovers() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of("/dev/shm"))) {
+            for (Path file : files.toList()) {
+                String name = file.getFileName().toString();
+                if (name.matches("(faketime_shm_|sem\\.faketime_sem_)\\d+")) {
+                    long pid = Long.parseLong(name.replaceAll("\\D", ""));
+                    if (ProcessHandle.of(pid).isEmpty()) {
+                        Files.deleteIfExists(file);
+                    }
+                }
+            }
+        }
+    }
+
     private static boolean works(List<String> wrapper) {
         List<String> command = new ArrayList<>(wrapper);
         command.add("true");
@@ -101,7 +121,7 @@ class ClockJumpTest {
     /** The environment that puts a child's wall clock under the control of {@code clock}. */
     private static Map<String, String> fakeClock(Path clock) {
         return Map.of("LD_PRELOAD", FAKETIME.toString(), "FAKETIME_TIMESTAMP_FILE", clock.toString(),
-                "FAKETIME_CACHE_DURATION", "1", "FAKETIME_DONT_FAKE_MONOTONIC", "1");
+                "FAKETIME_CACHE_DURATION", "1", "FAKETIME_DONT_FAKE_MONOTONIC", "1", "FAKETIME_DISABLE_SHM", "1");
     }
 
     private static void setClock(Path clock, String offset) {
