@@ -62,24 +62,36 @@ final class DefaultChannel<T> implements Channel<T> {
 
     @Override
     public void send(T message) {
-        offer(message, FOREVER);
+        try {
+            offer(message, FOREVER);
+        } catch (InternalError fault) {
+            throw Errors.mappingFault(core.queue(), fault);
+        }
     }
 
     @Override
     public boolean trySend(T message) {
-        return offer(message, 0);
+        try {
+            return offer(message, 0);
+        } catch (InternalError fault) {
+            throw Errors.mappingFault(core.queue(), fault);
+        }
     }
 
     @Override
     public boolean send(T message, Duration timeout) {
-        return offer(message, timeoutNanos(timeout));
+        try {
+            return offer(message, timeoutNanos(timeout));
+        } catch (InternalError fault) {
+            throw Errors.mappingFault(core.queue(), fault);
+        }
     }
 
     private boolean offer(T message, long timeoutNanos) {
         try {
             return offerOrWait(message, timeoutNanos);
         } catch (InternalError fault) {
-            throw Errors.mappingFault(core.queue().location(), fault);
+            throw Errors.mappingFault(core.queue(), fault);
         }
     }
 
@@ -140,24 +152,39 @@ final class DefaultChannel<T> implements Channel<T> {
         return current;
     }
 
+    // The public operations catch InternalError once more: the JVM may report a fault on the
+    // mapping (SIGBUS) only after the access, when the inner handler has returned.
+
     @Override
     public T receive() {
-        byte[] bytes = await(FOREVER);
-        if (bytes == null) {
-            throw new ChannelClosedException("channel closed and drained: channel=" + name()
-                    + " file=" + core.queue().location());
+        try {
+            byte[] bytes = await(FOREVER);
+            if (bytes == null) {
+                throw new ChannelClosedException("channel closed and drained: channel=" + name()
+                        + " file=" + core.queue().location());
+            }
+            return decode(bytes);
+        } catch (InternalError fault) {
+            throw Errors.mappingFault(core.queue(), fault);
         }
-        return decode(bytes);
     }
 
     @Override
     public Optional<T> receive(Duration timeout) {
-        return decodeOptional(await(timeoutNanos(timeout)));
+        try {
+            return decodeOptional(await(timeoutNanos(timeout)));
+        } catch (InternalError fault) {
+            throw Errors.mappingFault(core.queue(), fault);
+        }
     }
 
     @Override
     public Optional<T> tryReceive() {
-        return decodeOptional(await(0));
+        try {
+            return decodeOptional(await(0));
+        } catch (InternalError fault) {
+            throw Errors.mappingFault(core.queue(), fault);
+        }
     }
 
     private Optional<T> decodeOptional(byte[] bytes) {
@@ -169,7 +196,7 @@ final class DefaultChannel<T> implements Channel<T> {
         try {
             return awaitBytes(timeoutNanos);
         } catch (InternalError fault) {
-            throw Errors.mappingFault(core.queue().location(), fault);
+            throw Errors.mappingFault(core.queue(), fault);
         }
     }
 
@@ -182,10 +209,11 @@ final class DefaultChannel<T> implements Channel<T> {
         }
         long start = timeoutNanos == FOREVER ? 0 : System.nanoTime();
         if (strategy == WaitStrategy.BLOCKING) {
-            Doorbells.Bell bell = comm.bell();
             Wakeups wakeups = core.queue().wakeups();
-            if (bell != null && wakeups != null) {
-                return awaitOnBell(timeoutNanos, start, bell, wakeups);
+            Doorbells.Bell bell = wakeups == null ? null : comm.bell();
+            if (bell != null) {
+                bell.release();
+                return awaitOnBell(timeoutNanos, start, wakeups);
             }
         }
         IdleStrategy idle = null;
@@ -201,8 +229,11 @@ final class DefaultChannel<T> implements Channel<T> {
         }
     }
 
-    /** Spins briefly, then sleeps on the bell after registering it: a sender that commits after sees it. */
-    private byte[] awaitOnBell(long timeoutNanos, long start, Doorbells.Bell bell, Wakeups wakeups) {
+    /**
+     * Spins briefly, then sleeps on a bell after registering it: a sender that commits after sees it.
+     * The bell is held only while registered, so a process has as many bells as sleepers at one time.
+     */
+    private byte[] awaitOnBell(long timeoutNanos, long start, Wakeups wakeups) {
         int spins = 0;
         while (true) {
             byte[] bytes = core.take();
@@ -221,8 +252,12 @@ final class DefaultChannel<T> implements Channel<T> {
                 throw Errors.interrupted("receive on channel " + name());
             }
             comm.checkOpen();
-            int slot = wakeups.addSleeper(bell.id());
+            Doorbells.Bell bell = comm.bell();
+            int slot = bell == null ? -1 : wakeups.addSleeper(bell.id());
             if (slot < 0) {
+                if (bell != null) {
+                    bell.release();
+                }
                 LockSupport.parkNanos(BELL_TABLE_FULL_PARK_NANOS);
                 continue;
             }
@@ -241,6 +276,7 @@ final class DefaultChannel<T> implements Channel<T> {
                 }
             } finally {
                 wakeups.removeSleeper(slot, bell.id());
+                bell.release();
             }
         }
     }
@@ -296,7 +332,11 @@ final class DefaultChannel<T> implements Channel<T> {
 
     @Override
     public int size() {
-        return core.size();
+        try {
+            return core.size();
+        } catch (InternalError fault) {
+            throw Errors.mappingFault(core.queue(), fault);
+        }
     }
 
     @Override

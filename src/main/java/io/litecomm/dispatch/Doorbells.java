@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,6 +27,12 @@ import org.slf4j.LoggerFactory;
  * {@code .bell-<pid>-<n>.sock} in the domain directory; a sender connects once per bell (the
  * connection is kept) and writes one byte to ring it. A bell whose socket is gone belongs to a
  * dead receiver: {@link #ring} says so and the caller drops it.
+ *
+ * <p>Bells are pooled, not kept per thread: a sleeper takes one with {@link #bell()} and gives it
+ * back with {@link Bell#release()} once it is off every sleeper table. So the number of bells (three
+ * file descriptors each) follows the number of threads asleep at one time, not the number of threads
+ * that ever slept, which with virtual threads is unbounded. A bell handed on may carry a ring meant
+ * for its previous holder; that costs its next holder one spurious wake-up and a re-check.
  */
 public final class Doorbells implements AutoCloseable {
 
@@ -34,7 +41,7 @@ public final class Doorbells implements AutoCloseable {
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
 
     private final Path directory;
-    private final ThreadLocal<Bell> bells = new ThreadLocal<>();
+    private final ConcurrentLinkedQueue<Bell> idle = new ConcurrentLinkedQueue<>();
     private final CopyOnWriteArrayList<Bell> all = new CopyOnWriteArrayList<>();
     private final Map<Long, SocketChannel> connections = new ConcurrentHashMap<>();
     private final boolean available;
@@ -64,24 +71,39 @@ public final class Doorbells implements AutoCloseable {
     }
 
     /**
-     * The calling thread's bell, created on first use.
+     * A bell for the calling thread to sleep on: an idle one from the pool, else a new one. The
+     * caller owns it until it calls {@link Bell#release()}, which it must do once the bell is off
+     * every sleeper table.
      *
-     * @return the bell, or {@code null} if it cannot be created
+     * @return the bell, or {@code null} if bells are unavailable or a new one cannot be created
      */
     public Bell bell() {
-        Bell bell = bells.get();
-        if (bell == null && available()) {
-            long id = ProcessHandle.current().pid() << SEQUENCE_BITS | SEQUENCE.incrementAndGet() & ((1 << SEQUENCE_BITS) - 1);
-            try {
-                bell = new Bell(id, path(id));
-                bells.set(bell);
-                all.add(bell);
-            } catch (IOException e) {
-                LOG.warn("doorbell unavailable, falling back to parking: dir={} cause={}", directory, e.toString());
-                return null;
-            }
+        if (!available()) {
+            return null;
+        }
+        Bell bell = idle.poll();
+        if (bell != null) {
+            return bell;
+        }
+        long id = ProcessHandle.current().pid() << SEQUENCE_BITS | SEQUENCE.incrementAndGet() & ((1 << SEQUENCE_BITS) - 1);
+        try {
+            bell = new Bell(this, id, path(id));
+        } catch (IOException e) {
+            LOG.warn("doorbell unavailable, falling back to parking: dir={} cause={}", directory, e.toString());
+            return null;
+        }
+        all.add(bell);
+        if (closed) {
+            bell.close();
+            return null;
         }
         return bell;
+    }
+
+    private void release(Bell bell) {
+        if (!closed) {
+            idle.offer(bell);
+        }
     }
 
     /**
@@ -136,21 +158,35 @@ public final class Doorbells implements AutoCloseable {
 
     /** One thread's doorbell: a listening socket and the connections of the senders that ring it. */
     public static final class Bell {
+        private final Doorbells owner;
         private final long id;
         private final Path path;
         private final ServerSocketChannel server;
         private final Selector selector;
         private final ByteBuffer drain = ByteBuffer.allocate(256);
 
-        Bell(long id, Path path) throws IOException {
+        Bell(Doorbells owner, long id, Path path) throws IOException {
+            this.owner = owner;
             this.id = id;
             this.path = path;
             Files.deleteIfExists(path);
             this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-            server.bind(UnixDomainSocketAddress.of(path));
-            server.configureBlocking(false);
-            this.selector = Selector.open();
-            server.register(selector, SelectionKey.OP_ACCEPT);
+            Selector opened = null;
+            try {
+                server.bind(UnixDomainSocketAddress.of(path));
+                server.configureBlocking(false);
+                opened = Selector.open();
+                server.register(opened, SelectionKey.OP_ACCEPT);
+            } catch (IOException | RuntimeException e) {
+                // out of descriptors, say: leave neither the socket nor its file behind
+                if (opened != null) {
+                    closeQuietly(opened);
+                }
+                closeQuietly(server);
+                Files.deleteIfExists(path);
+                throw e;
+            }
+            this.selector = opened;
         }
 
         /**
@@ -160,6 +196,13 @@ public final class Doorbells implements AutoCloseable {
          */
         public long id() {
             return id;
+        }
+
+        /**
+         * Gives the bell back to its pool for the next sleeper; the caller must not use it after.
+         */
+        public void release() {
+            owner.release(this);
         }
 
         /**
