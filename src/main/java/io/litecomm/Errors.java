@@ -1,6 +1,7 @@
 package io.litecomm;
 
 import io.litecomm.spi.CorruptQueueException;
+import io.litecomm.spi.MessageQueue;
 import io.litecomm.spi.TransportException;
 import java.nio.file.Path;
 
@@ -25,11 +26,11 @@ final class Errors {
 
     /**
      * A fault on a mapping (SIGBUS, reported by the JVM as {@code InternalError}, sometimes only
-     * after the faulting access): the file was truncated under it.
+     * after the faulting access): the file was truncated under it. The queue then refuses every
+     * later operation without touching its memory.
      */
-    static CorruptFileException mappingFault(String location, InternalError fault) {
-        return new CorruptFileException(Path.of(location), "memory fault on the mapped file (truncated while mapped?): "
-                + fault.getMessage(), fault);
+    static RuntimeException mappingFault(MessageQueue queue, InternalError fault) {
+        return translate(queue.faulted(fault));
     }
 
     private static boolean causedByInterrupt(Throwable e) {

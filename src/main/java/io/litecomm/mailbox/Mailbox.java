@@ -72,6 +72,12 @@ public final class Mailbox implements MessageQueue, Wakeups {
     private long stuckSince;
     /** A recent head, read by producers instead of the consumers' contended head line while it shows room. */
     private long cachedHead;
+    /** The stuck head whose file length was last checked. */
+    private long lengthCheckedAt = -1;
+    /** How long a head stays stuck before the file's length is checked. */
+    private static final long LENGTH_CHECK_NANOS = 1_000_000;
+    /** Set when a mapped access faulted: the problem every later operation reports. */
+    private volatile String truncation;
 
     Mailbox(String name, Path file, MappedByteBuffer buffer, MailboxHeader header, Object fileKey,
             FileLocks.Handle locks, long recoveryNanos) {
@@ -137,6 +143,11 @@ public final class Mailbox implements MessageQueue, Wakeups {
         }
     }
 
+    @Override
+    public RuntimeException faulted(InternalError fault) {
+        return truncated(fault);
+    }
+
     /**
      * A mapped access faulted (SIGBUS, which the JVM reports as {@code InternalError}): someone
      * truncated the file under the mapping. Reported as corruption naming the file.
@@ -148,8 +159,9 @@ public final class Mailbox implements MessageQueue, Wakeups {
         } catch (IOException e) {
             length = -1;
         }
-        return new CorruptQueueException(file.toString(), "file truncated while mapped: length=" + length
-                + " expected=" + MailboxLayout.fileLength(capacity), fault);
+        String problem = "file truncated while mapped: length=" + length + " expected=" + MailboxLayout.fileLength(capacity);
+        truncation = problem;
+        return new CorruptQueueException(file.toString(), problem, fault);
     }
 
     private int claimAndWrite(byte[] payload, int frame, int entry) {
@@ -255,9 +267,30 @@ public final class Mailbox implements MessageQueue, Wakeups {
         if (head != stuckHead) {
             stuckHead = head;
             stuckSince = now;
-        } else if (now - stuckSince >= recoveryNanos) {
+            return;
+        }
+        if (lengthCheckedAt != head && now - stuckSince >= Math.min(recoveryNanos, LENGTH_CHECK_NANOS)) {
+            lengthCheckedAt = head;
+            checkLength();
+        }
+        if (now - stuckSince >= recoveryNanos) {
             stuckSince = now;
             recover(head);
+        }
+    }
+
+    /**
+     * A head that stays stuck may sit on pages a peer cut off by truncating the file: reads there
+     * fault, and the JVM may report that only later. So a stuck head is a reason to look at the
+     * file's length (one system call per stuck position).
+     */
+    private void checkLength() {
+        long length = locks.size();
+        long expected = MailboxLayout.fileLength(capacity);
+        if (length < expected) {
+            String problem = "file truncated while mapped: length=" + length + " expected=" + expected;
+            truncation = problem;
+            throw new CorruptQueueException(file.toString(), problem);
         }
     }
 
@@ -277,7 +310,15 @@ public final class Mailbox implements MessageQueue, Wakeups {
                         name, head, file);
                 return;
             }
-            padRegion(head, dead[2]);
+            long end = dead[2];
+            long tail = tailPosition();
+            if (end > tail || (end & (MailboxLayout.RECORD_ALIGNMENT - 1)) != 0) {
+                // claims are made by moving the tail, which never goes back: the entry of the claim
+                // that blocks the head is missing, and this one was never a claim at all
+                throw new CorruptQueueException(file.toString(), "impossible producer claim: position=" + head
+                        + " end=" + end + " tail=" + tail + " slot=" + dead[0] + " entry=" + dead[1]);
+            }
+            padRegion(head, end);
             producers.clearDead((int) dead[0], (int) dead[1]);
             LOG.warn("recovered a message claimed by a dead producer: channel={} from={} to={} file={}",
                     name, head, dead[2], file);
@@ -368,14 +409,17 @@ public final class Mailbox implements MessageQueue, Wakeups {
             }
             int length = (int) INTS.get(buffer, base + RECORD_LENGTH_OFFSET);
             int type = MailboxLayout.typeOf((int) INTS.get(buffer, base + RECORD_TYPE_OFFSET));
-            if (length < 0 || length > capacity) {
-                return -1;
-            }
-            if (type == TYPE_MESSAGE) {
+            int offset = (int) (position & mask);
+            if (type == TYPE_MESSAGE && length >= 0 && length <= maxMessage
+                    && offset + MailboxLayout.frameLength(length) <= capacity) {
                 count++;
                 position += MailboxLayout.frameLength(length);
-            } else {
+            } else if (type == TYPE_PADDING && validPadding(offset, length)) {
                 position += RECORD_HEADER_LENGTH + length;
+            } else {
+                // an impossible record (receiving it reports the corruption): count up to it, never
+                // step to a position that is not a record boundary
+                return headVolatile() > head ? -1 : count;
             }
         }
         return headVolatile() > head ? -1 : count;
@@ -400,11 +444,25 @@ public final class Mailbox implements MessageQueue, Wakeups {
     }
 
     private long tailVolatile() {
+        checkMapped();
         return (long) LONGS.getVolatile(buffer, TAIL_OFFSET);
     }
 
     private long headVolatile() {
+        checkMapped();
         return (long) LONGS.getVolatile(buffer, HEAD_OFFSET);
+    }
+
+    /**
+     * Once a mapped access has faulted, every later operation fails the same way before touching the
+     * mapping again: the JVM reports a fault asynchronously ("in a recent unsafe memory access"), so a
+     * second fault could surface outside any handler as a bare {@code InternalError}.
+     */
+    private void checkMapped() {
+        String problem = truncation;
+        if (problem != null) {
+            throw new CorruptQueueException(file.toString(), problem);
+        }
     }
 
     @Override
@@ -450,7 +508,9 @@ public final class Mailbox implements MessageQueue, Wakeups {
     @Override
     public int sleeperMask() {
         VarHandle.fullFence();
-        return (int) INTS.getVolatile(buffer, MailboxLayout.SLEEPER_MASK_OFFSET);
+        // only the BELL_SLOTS low bits name bell slots: a stray higher bit must never make a sender
+        // read (and clear) a "bell" inside the producer table or the ring
+        return (int) INTS.getVolatile(buffer, MailboxLayout.SLEEPER_MASK_OFFSET) & ((1 << MailboxLayout.BELL_SLOTS) - 1);
     }
 
     @Override

@@ -52,6 +52,20 @@ public interface MessageQueue {
     int offer(byte[] payload);
 
     /**
+     * Reports that an access to this queue's memory faulted: the JVM signals a fault on a mapped
+     * file (SIGBUS: the file was truncated under the mapping) as {@code InternalError}, sometimes
+     * only after the access, outside the queue's own code. The queue should fail every later
+     * operation the same way without touching the memory again.
+     *
+     * @param fault what the JVM threw
+     * @return the exception to throw instead
+     */
+    default RuntimeException faulted(InternalError fault) {
+        return new CorruptQueueException(location(), "memory fault on the mapped file (truncated while mapped?): "
+                + fault.getMessage(), fault);
+    }
+
+    /**
      * Takes the next committed message.
      *
      * @return its bytes, or {@code null} if none is ready
