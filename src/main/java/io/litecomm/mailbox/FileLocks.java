@@ -74,7 +74,14 @@ public final class FileLocks {
                 if (entry == null) {
                     FileChannel channel = io(() -> FileChannel.open(file, Set.of(StandardOpenOption.READ,
                             StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)), file);
-                    if (!key.equals(fileKey(file))) {
+                    Object reopened;
+                    try {
+                        reopened = fileKey(file);
+                    } catch (RuntimeException e) {
+                        closeQuietly(channel); // never registered: nobody else would close it
+                        throw e;
+                    }
+                    if (!key.equals(reopened)) {
                         closeQuietly(channel); // replaced between the two looks: try again
                         continue;
                     }
