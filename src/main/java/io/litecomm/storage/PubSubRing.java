@@ -97,15 +97,20 @@ public final class PubSubRing implements AutoCloseable {
         if (size < HEADER_LENGTH) {
             throw new CorruptQueueException(where, (size == 0 ? "empty file" : "truncated header") + ": length=" + size);
         }
+        if (size > HEADER_LENGTH + (1L << 30)) {
+            throw new CorruptQueueException(where, "wrong length: length=" + size + " max=" + (HEADER_LENGTH + (1L << 30)));
+        }
         MappedByteBuffer map = lock.map(size);
         ByteBuffer b = map.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         FormatCheck.magicAndVersion(b, PubSubLayout.MAGIC, PubSubLayout.FORMAT_MAJOR, where);
+        int headerLength = b.getInt(PubSubLayout.HEADER_LENGTH_OFFSET);
         int capacity = b.getInt(PubSubLayout.CAPACITY_OFFSET);
         int maxPayload = b.getInt(PubSubLayout.MAX_PAYLOAD_OFFSET);
-        if (capacity < 4096 || Integer.bitCount(capacity) != 1 || size != (long) HEADER_LENGTH + capacity
-                || maxPayload < 0 || maxPayload > PubSubLayout.maxPayloadFor(capacity)) {
-            throw new CorruptQueueException(where, "impossible header: capacity=" + capacity + " maxPayload=" + maxPayload
-                    + " length=" + size);
+        if (headerLength != HEADER_LENGTH || capacity < 4096 || Integer.bitCount(capacity) != 1
+                || size != (long) HEADER_LENGTH + capacity || maxPayload < 0
+                || maxPayload > PubSubLayout.maxPayloadFor(capacity)) {
+            throw new CorruptQueueException(where, "impossible header: headerLength=" + headerLength + " capacity=" + capacity
+                    + " maxPayload=" + maxPayload + " length=" + size);
         }
         return new PubSubRing(file, map, lock, capacity, maxPayload);
     }
@@ -141,7 +146,7 @@ public final class PubSubRing implements AutoCloseable {
         }
         int frame = PubSubLayout.frameLength(topicBytes.length, payload.length);
         try (FileLocks.Held held = lock.lock()) {
-            long tail = (long) LONGS.getVolatile(map, TAIL_OFFSET);
+            long tail = checkedTail((long) LONGS.getVolatile(map, TAIL_OFFSET));
             int offset = (int) (tail & mask);
             int toEnd = capacity - offset;
             long end = frame <= toEnd ? tail + frame : tail + toEnd + frame;
@@ -162,6 +167,14 @@ public final class PubSubRing implements AutoCloseable {
         }
     }
 
+    /** A tail read from the file: a record position, so never negative and 32-byte aligned. */
+    private long checkedTail(long tail) {
+        if (tail < 0 || (tail & (PubSubLayout.RECORD_ALIGNMENT - 1)) != 0) {
+            throw new CorruptQueueException(file.toString(), "impossible tail: tail=" + tail + " capacity=" + capacity);
+        }
+        return tail;
+    }
+
     private void writeHeader(int offset, long position, int length, int topicLength, long sequence) {
         int base = HEADER_LENGTH + offset;
         ByteBuffer b = map.duplicate().order(ByteOrder.LITTLE_ENDIAN);
@@ -178,7 +191,8 @@ public final class PubSubRing implements AutoCloseable {
      */
     public Reader newReader() {
         try (FileLocks.Held held = lock.lock()) {
-            return new Reader((long) LONGS.getAcquire(map, TAIL_OFFSET), (long) LONGS.get(map, NEXT_SEQUENCE_OFFSET) - 1);
+            return new Reader(checkedTail((long) LONGS.getAcquire(map, TAIL_OFFSET)),
+                    (long) LONGS.get(map, NEXT_SEQUENCE_OFFSET) - 1);
         }
     }
 
@@ -232,7 +246,7 @@ public final class PubSubRing implements AutoCloseable {
         public int poll(Sink sink, int limit) {
             int read = 0;
             while (read < limit) {
-                long tail = (long) LONGS.getAcquire(map, TAIL_OFFSET);
+                long tail = checkedTail((long) LONGS.getAcquire(map, TAIL_OFFSET));
                 if (position >= tail) {
                     break;
                 }
@@ -258,7 +272,7 @@ public final class PubSubRing implements AutoCloseable {
         private void resync(Sink sink) {
             long skipped;
             try (FileLocks.Held held = lock.lock()) {
-                position = (long) LONGS.getAcquire(map, TAIL_OFFSET);
+                position = checkedTail((long) LONGS.getAcquire(map, TAIL_OFFSET));
                 long next = (long) LONGS.get(map, NEXT_SEQUENCE_OFFSET);
                 skipped = next - 1 - lastSequence;
                 lastSequence = next - 1;
@@ -278,9 +292,13 @@ public final class PubSubRing implements AutoCloseable {
             int topicLength = b.getInt(base + RECORD_TOPIC_LENGTH_OFFSET);
             long sequence = b.getLong(base + RECORD_SEQUENCE_OFFSET);
             boolean padding = topicLength == PADDING;
-            int frame = padding ? RECORD_HEADER_LENGTH + length : PubSubLayout.frameLength(Math.max(0, topicLength), length);
-            boolean sane = tag == at + 1 && length >= 0 && (padding || topicLength >= 0)
-                    && offset + (long) frame <= capacity && length <= Math.max(maxPayload, capacity);
+            // in long: lengths read from the file may be anything, and their sum must not wrap
+            long frame = padding ? RECORD_HEADER_LENGTH + (long) length
+                    : (RECORD_HEADER_LENGTH + (long) topicLength + length + PubSubLayout.RECORD_ALIGNMENT - 1)
+                            & -PubSubLayout.RECORD_ALIGNMENT;
+            // padding always fills the ring to its end, so the next record starts at offset 0
+            boolean sane = tag == at + 1 && length >= 0 && (padding ? offset + frame == capacity
+                    : topicLength >= 0 && topicLength <= maxPayload && length <= maxPayload && offset + frame <= capacity);
             byte[] topic = null;
             byte[] payload = null;
             if (sane && !padding) {

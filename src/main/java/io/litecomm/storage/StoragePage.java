@@ -245,7 +245,7 @@ public final class StoragePage implements AutoCloseable {
             boolean incremental = generation == cachedGeneration && end > cachedEnd;
             long from = incremental ? cachedEnd : 0;
             List<Change> changes = new ArrayList<>();
-            String problem = readRecords(m, slotOffset, from, end, changes);
+            String problem = readRecords(m, slotOffset, from, end, incremental ? version : -1, changes);
             long after = (long) LONGS.getAcquire(m, GENERATION_OFFSET);
             if (after - generation > 1) {
                 continue; // the slot may have been rewritten while we read it
@@ -270,16 +270,27 @@ public final class StoragePage implements AutoCloseable {
 
     private void checkSlot(MappedByteBuffer m, int slot, long offset, long length, long end) {
         long fileLength = (long) LONGS.getAcquire(m, FILE_LENGTH_OFFSET);
-        if (offset < HEADER_LENGTH || length < RECORD_HEADER_LENGTH || offset + length > fileLength
-                || fileLength > m.capacity() || end < RECORD_HEADER_LENGTH || end > length) {
+        // offset + length could wrap: compare with a difference of values already known to be in range
+        if (fileLength > m.capacity() || offset < HEADER_LENGTH || offset > fileLength || length < RECORD_HEADER_LENGTH
+                || length > fileLength - offset || end < RECORD_HEADER_LENGTH || end > length) {
             throw new CorruptQueueException(file.toString(), "impossible slot: slot=" + slot + " offset=" + offset
                     + " length=" + length + " end=" + end + " fileLength=" + fileLength + " mapped=" + m.capacity());
         }
     }
 
-    /** Parses records in [from, end) of a slot; returns a problem instead of throwing, for the caller to judge. */
-    private String readRecords(MappedByteBuffer m, long slotOffset, long from, long end, List<Change> out) {
+    /**
+     * Parses records in [from, end) of a slot; returns a problem instead of throwing, for the caller
+     * to judge. Each change must have the version after the one before it ({@code previous}, or the
+     * slot's snapshot): a damaged version, which the payload's CRC does not cover, is a problem.
+     */
+    private String readRecords(MappedByteBuffer m, long slotOffset, long from, long end, long previous, List<Change> out) {
+        long[] last = {previous};
         return StorageRecords.walk(m, slotOffset, from, end, (position, type, recordVersion, payload) -> {
+            if (type == TYPE_SNAPSHOT ? recordVersion < 0 : recordVersion != last[0] + 1) {
+                return "version out of sequence: position=" + position + " type=" + type + " version=" + recordVersion
+                        + " previous=" + last[0];
+            }
+            last[0] = recordVersion;
             Change change = decode(type, recordVersion, payload);
             if (change == null) {
                 return "undecodable record: position=" + position + " type=" + type;
@@ -302,7 +313,9 @@ public final class StoragePage implements AutoCloseable {
                     return recordVersion;
                 };
             }
-            if (!(map.get("k") instanceof String key)) {
+            // a SET always carries "v" (null included) and a DELETE never does: a damaged type, which
+            // the payload's CRC does not cover, cannot turn one into the other
+            if (!(map.get("k") instanceof String key) || map.containsKey("v") != (type == TYPE_SET)) {
                 return null;
             }
             if (type == TYPE_SET) {
