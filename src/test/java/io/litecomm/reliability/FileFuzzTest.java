@@ -280,7 +280,8 @@ class FileFuzzTest {
         long valid = outcomes.entrySet().stream().filter(e -> e.getKey().startsWith("valid"))
                 .mapToLong(Map.Entry::getValue).sum();
         System.out.printf("RELIABILITY #11 file fuzz %s: seed=%d trials=%d valid=%d corrupt=%d in %d ms;"
-                + " max open+read %.1f ms (after %d warm-up trials) for %s; max allocated %d bytes (limit %d) for %s%n  outcomes: %s%n", format, seed, tries,
+                + " max open+read %.1f ms (after %d warm-up trials) for %s; max allocated %d bytes (limit %d) for %s%n"
+                + "  outcomes: %s%n", format, seed, tries,
                 valid, tries - valid, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), maxNanos / 1e6, WARMUP,
                 slowest, maxAllocated, allocationLimit, hungriest, outcomes);
     }
