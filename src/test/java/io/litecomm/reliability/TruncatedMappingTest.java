@@ -87,11 +87,16 @@ class TruncatedMappingTest {
                 if (corrupt && firstCorrupt < 0) {
                     firstCorrupt = i;
                 }
-                boolean allowedBefore = outcome.equals("EMPTY")
-                        || outcome.startsWith("INTERNAL ") && outcome.contains("unsafe memory access");
-                assertTrue(corrupt || firstCorrupt < 0 && allowedBefore, "call " + i + ": " + outcome + "\n" + output);
+                // a fault the JVM reports late may still surface once after the first clean report
+                boolean late = outcome.startsWith("INTERNAL ") && outcome.contains("unsafe memory access");
+                boolean empty = outcome.equals("EMPTY");
+                assertTrue(corrupt || late || empty && firstCorrupt < 0, "call " + i + ": " + outcome + "\n" + output);
             }
-            assertTrue(firstCorrupt >= 0 && outcomes.size() - firstCorrupt >= 3, output);
+            // the victim stops after three clean reports in a row: latched, no further fault
+            assertTrue(firstCorrupt >= 0 && outcomes.size() >= 3, output);
+            for (String last : outcomes.subList(outcomes.size() - 3, outcomes.size())) {
+                assertTrue(last.startsWith("OUTCOME CORRUPT "), output);
+            }
             System.out.println("RELIABILITY #8 truncated to half while mapped: calls before the first CorruptFileException="
                     + firstCorrupt + " late InternalErrors=" + outcomes.stream().filter(o -> o.contains("INTERNAL")).count());
         }
