@@ -32,13 +32,12 @@ public final class LoadConsumer {
             Channel<byte[]> channel = comm.channel(args[1], byte[].class, LoadMessages.CHANNEL);
             ChildSupport.say("CONSUMING");
             for (byte[] message : channel) {
+                if (LoadMessages.reportMarker(message)) {
+                    continue;
+                }
                 boolean intact = LoadMessages.intact(message);
                 ByteBuffer b = ByteBuffer.wrap(message);
                 int producer = message.length >= 4 ? b.getInt(0) : -1;
-                if (producer == LoadMessages.MARKER && intact) {
-                    ChildSupport.say("MARKER " + b.getLong(8));
-                    continue;
-                }
                 count++;
                 if (!intact) {
                     damaged++;

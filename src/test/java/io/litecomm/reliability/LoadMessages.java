@@ -117,4 +117,18 @@ final class LoadMessages {
         ByteBuffer.wrap(bytes).putInt(MARKER).putInt(0).putLong(sequence);
         return bytes;
     }
+
+    /**
+     * If {@code message} is the parent's marker, says {@code MARKER n} on standard output.
+     *
+     * @param message a received message
+     * @return whether it was the marker (consumers then skip it)
+     */
+    static boolean reportMarker(byte[] message) {
+        if (message.length != HEADER || !intact(message) || ByteBuffer.wrap(message).getInt(0) != MARKER) {
+            return false;
+        }
+        ChildSupport.say("MARKER " + ByteBuffer.wrap(message).getLong(8));
+        return true;
+    }
 }
