@@ -88,14 +88,6 @@ final class DefaultChannel<T> implements Channel<T> {
     }
 
     private boolean offer(T message, long timeoutNanos) {
-        try {
-            return offerOrWait(message, timeoutNanos);
-        } catch (InternalError fault) {
-            throw Errors.mappingFault(core.queue(), fault);
-        }
-    }
-
-    private boolean offerOrWait(T message, long timeoutNanos) {
         Objects.requireNonNull(message, "message");
         comm.checkOpen();
         byte[] bytes = encode(message);
