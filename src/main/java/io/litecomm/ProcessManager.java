@@ -1,8 +1,12 @@
 package io.litecomm;
 
+import io.litecomm.process.ChildLaunch;
+import io.litecomm.process.ChildMain;
 import io.litecomm.process.ChildSpec;
 import io.litecomm.process.ChildSupervisor;
+import io.litecomm.process.OutputMode;
 import io.litecomm.process.RestartRule;
+import io.litecomm.process.SourceCompiler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -12,7 +16,6 @@ import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,6 +53,7 @@ public final class ProcessManager implements AutoCloseable {
     private final Map<String, ChildSupervisor> children = new LinkedHashMap<>();
     private final ScheduledExecutorService scheduler;
     private final Thread shutdownHook;
+    private final SourceCompiler compiler = new SourceCompiler();
     private boolean closed;
 
     /**
@@ -98,7 +102,9 @@ public final class ProcessManager implements AutoCloseable {
      * @param mainClass its main class, on this JVM's class path
      * @param options how to launch and supervise it
      * @param args arguments of its main method
-     * @throws IllegalArgumentException if the name is taken or invalid
+     * @throws IllegalArgumentException if the name is taken or invalid, the class is not public or
+     *     has no {@code public static void main(String[])}, or a child cannot be started with it from
+     *     this JVM (the message says why)
      */
     public synchronized void add(String name, Class<?> mainClass, ProcessOptions options, String... args) {
         checkOpen();
@@ -107,11 +113,18 @@ public final class ProcessManager implements AutoCloseable {
         if (children.containsKey(name)) {
             throw new IllegalArgumentException("child already added: name=" + name);
         }
+        try {
+            ChildMain.checkedMain(mainClass);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + " name=" + name, e);
+        }
+        ChildLaunch launch = ChildLaunch.of(name, mainClass, compiler);
         comm.channel(name + "-active");
         comm.channel(name + "-passive");
         ChildSpec spec = new ChildSpec(name, mainClass.getName(), List.of(args), options.jvmArgs(),
                 options.environment(), options.workingDirectory(), rule(options), options.stopGracePeriod(),
-                options.exitWithParent());
+                options.exitWithParent(), launch, OutputMode.valueOf(options.output().name()), options.startTimeout(),
+                !options.forwardChildLogs());
         ChildSupervisor supervisor = new ChildSupervisor(spec, comm.directory(), scheduler);
         comm.channel(name + CONTROL_SUFFIX).onReceive(request -> onControl(supervisor, request));
         children.put(name, supervisor);
@@ -145,16 +158,25 @@ public final class ProcessManager implements AutoCloseable {
     }
 
     /**
-     * Starts a child unless it is running.
+     * Starts a child unless it is running, and returns once it is up: its main class loaded and
+     * its {@code main} about to run.
      *
      * @param name the child's name
      * @throws IllegalArgumentException if there is no such child
+     * @throws IllegalStateException if the child exits before it is up (no such class, a bad JVM
+     *     option, ...) or is not up within {@link ProcessOptions#startTimeout()}: the message has its
+     *     exit code and last output lines, and its state is {@code FAILED}
      */
     public void start(String name) {
         child(name).start();
     }
 
-    /** Starts every child that is not running, in the order they were added. */
+    /**
+     * Starts every child that is not running, in the order they were added, each as
+     * {@link #start(String)} does.
+     *
+     * @throws IllegalStateException if a child fails to start; those after it are not started
+     */
     public void startAll() {
         for (ChildSupervisor child : snapshot()) {
             child.start();
@@ -273,6 +295,7 @@ public final class ProcessManager implements AutoCloseable {
         }
         stopAll();
         scheduler.shutdownNow();
+        compiler.close();
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException shuttingDown) {
@@ -283,13 +306,10 @@ public final class ProcessManager implements AutoCloseable {
     private void stopAllOnExit() {
         for (ChildSupervisor child : snapshot()) {
             if (child.isAlive()) {
-                child.pid().ifPresent(pid -> ProcessHandle.of(pid).ifPresent(handle -> {
-                    handle.destroy();
-                    handle.onExit().completeOnTimeout(handle, HOOK_GRACE.toMillis(), TimeUnit.MILLISECONDS).join();
-                    handle.destroyForcibly();
-                }));
+                child.stop(HOOK_GRACE);
             }
         }
+        compiler.close();
     }
 
     private synchronized List<ChildSupervisor> snapshot() {

@@ -2,6 +2,7 @@ package io.litecomm.process;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,13 +17,14 @@ class ChildCommandTest {
 
     private static ChildSpec spec() {
         return new ChildSpec("bot", "com.example.Bot", List.of("a", "b c"), List.of("-Xmx64m"),
-                Map.of("FOO", "1", ChildCommand.ENV_PROCESS_NAME, "spoofed"), null, RULE, Duration.ofSeconds(1), true);
+                Map.of("FOO", "1", ChildCommand.ENV_PROCESS_NAME, "spoofed"), null, RULE, Duration.ofSeconds(1), true,
+                ChildLaunch.classPath("a.jar:b.jar"), OutputMode.LOG, Duration.ofSeconds(30), false);
     }
 
     @Test
     void commandRunsTheBootstrapWithTheChildsMainClass() {
         assertEquals(List.of("/jdk/bin/java", "-Xmx64m", "-cp", "a.jar:b.jar", ChildMain.class.getName(),
-                "com.example.Bot", "a", "b c"), ChildCommand.command(Path.of("/jdk/bin/java"), "a.jar:b.jar", spec()));
+                "com.example.Bot", "a", "b c"), ChildCommand.command(Path.of("/jdk/bin/java"), spec()));
     }
 
     @Test
@@ -51,5 +53,38 @@ class ChildCommandTest {
         assertNull(LogForwarder.levelPrefix("INFORMATION x"));
         assertNull(LogForwarder.levelPrefix("hello world"));
         assertNull(LogForwarder.levelPrefix(""));
+        assertEquals(Level.INFO, LogForwarder.levelPrefix("[main] INFO demo.Child - hello"));
+        assertNull(LogForwarder.levelPrefix("[main] hello world"));
+    }
+
+    @Test
+    void framesCarryLevelLoggerAndMessageOnOneLine() {
+        String frame = LogFrames.log(Level.WARN, "demo.Child", "two\nlines\twith \\ and \u001e");
+        assertEquals(-1, frame.indexOf('\n'));
+        LogFrames.Frame decoded = LogFrames.decode(frame);
+        assertEquals(Level.WARN, decoded.level());
+        assertEquals("demo.Child", decoded.logger());
+        assertEquals("two\nlines\twith \\ and \u001e", decoded.message());
+        assertEquals("42", LogFrames.decode(LogFrames.ready(42)).message());
+        assertNull(LogFrames.decode("plain text"));
+        assertNull(LogFrames.decode(LogFrames.MARK + "LOG NOTALEVEL x y"));
+    }
+
+    @Test
+    void longLinesAreCutWithAMarkerAndTheRestSkipped() throws java.io.IOException {
+        byte[] input = new byte[LineReader.MAX_LINE_BYTES * 3 + 10];
+        java.util.Arrays.fill(input, (byte) 'x');
+        byte[] tail = "\nnext\r\nlast".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] all = java.util.Arrays.copyOf(input, input.length + tail.length);
+        System.arraycopy(tail, 0, all, input.length, tail.length);
+        LineReader lines = new LineReader(new java.io.ByteArrayInputStream(all));
+        String first = lines.next();
+        assertEquals(LineReader.MAX_LINE_BYTES + LogFrames.TRUNCATED.length(), first.length());
+        assertTrue(first.endsWith(LogFrames.TRUNCATED));
+        assertEquals("next", lines.next());
+        assertEquals("last", lines.next());
+        assertNull(lines.next());
+        assertEquals(1, lines.truncatedLines());
+        assertEquals(input.length - LineReader.MAX_LINE_BYTES, lines.skippedBytes());
     }
 }

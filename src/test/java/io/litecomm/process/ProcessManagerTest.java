@@ -175,7 +175,8 @@ class ProcessManagerTest {
         try (ChildJvm parent = ChildJvm.start(dir.resolve("logs"), ParentMain.class, dir.resolve("p").toString(), "3")) {
             parent.awaitOutput("parent ready", WAIT);
             parent.awaitOutput("passive got hello from the parent", WAIT);
-            assertTrue(Pattern.compile("(?m)^.*litecomm\\.process\\.kid0 - .*passive got hello from the parent$")
+            assertTrue(Pattern.compile("(?m)^.*INFO litecomm\\.process\\.kid0\\.io\\.litecomm\\.process\\.EchoChild - "
+                    + "passive got hello from the parent$")
                     .matcher(parent.output()).find(), "child log line not under the child's logger: " + parent.output());
             Matcher m = childLine.matcher(parent.output());
             while (m.find()) {

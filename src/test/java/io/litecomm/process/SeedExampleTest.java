@@ -28,7 +28,7 @@ class SeedExampleTest {
         try (ChildJvm demo = ChildJvm.start(dir.resolve("logs"), env, SeedExample.class, "2")) {
             assertEquals(0, demo.awaitExit(Duration.ofSeconds(60)), demo.output());
             String out = demo.output();
-            String prefix = "litecomm\\.process\\.nonebot - ";
+            String prefix = "INFO litecomm\\.process\\.nonebot\\.io\\.litecomm\\.examples\\.NoneBotProcess - ";
             assertEquals(2, count(out, prefix + "Passive receive: I am liteyuki main process passive"), out);
             assertEquals(2, count(out, prefix + "Active receive: I am liteyuki main process active"), out);
             assertEquals(1, count(out, prefix + "Shared memory get: key=value"), out);
