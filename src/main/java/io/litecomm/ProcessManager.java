@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -238,6 +239,19 @@ public final class ProcessManager implements AutoCloseable {
      */
     public OptionalLong pid(String name) {
         return child(name).pid();
+    }
+
+    /**
+     * The exit code of a child's last run: {@code 0} after a normal exit or a stop by this manager,
+     * {@code 1} if its main threw, {@code 2} if its main class could not be run, {@code 137} if a
+     * stop had to kill it after the grace period, {@code 143} if something else sent it SIGTERM.
+     *
+     * @param name the child's name
+     * @return the code, or empty while it runs or if it never ran
+     */
+    public OptionalInt exitCode(String name) {
+        Integer code = child(name).lastExitCode();
+        return code == null ? OptionalInt.empty() : OptionalInt.of(code);
     }
 
     /**

@@ -178,6 +178,7 @@ public final class ChildSupervisor {
             throw new IllegalStateException("cannot start child: name=" + spec.name() + " command=" + command, e);
         }
         process = started;
+        lastExitCode = null;
         int gen = ++generation;
         startedNanos = System.nanoTime();
         state = State.RUNNING;
@@ -211,11 +212,14 @@ public final class ChildSupervisor {
     private void onExit(Process exited, int gen) {
         lock.lock();
         try {
-            if (gen != generation || state != State.RUNNING) {
+            if (gen != generation) {
                 return;
             }
             int code = exited.exitValue();
             lastExitCode = code;
+            if (state != State.RUNNING) {
+                return;
+            }
             boolean failed = code != 0;
             LOG.info("child exited: name={} pid={} code={}", spec.name(), exited.pid(), code);
             RestartRule rule = spec.restart();
