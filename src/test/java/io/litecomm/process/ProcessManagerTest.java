@@ -88,6 +88,7 @@ class ProcessManagerTest {
         pm.stop("echo");
         assertFalse(pm.isAlive("echo"));
         assertEquals("STOPPED", pm.state("echo"));
+        assertEquals(ChildMain.STOPPED_EXIT, pm.exitCode("echo").getAsInt(), "a normal stop is a clean exit");
     }
 
     @Test
@@ -102,6 +103,7 @@ class ProcessManagerTest {
         assertFalse(pm.isAlive("stubborn"));
         assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
         assertTrue(System.nanoTime() - start >= Duration.ofMillis(500).toNanos(), "stop returned before the grace period");
+        assertEquals(137, pm.exitCode("stubborn").getAsInt(), "killed after the grace period");
     }
 
     @Test
