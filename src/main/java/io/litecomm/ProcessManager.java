@@ -27,19 +27,27 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * try (Comm comm = Comm.current(); ProcessManager processes = new ProcessManager(comm)) {
  *     processes.add("nonebot", NoneBotProcess.class);
- *     processes.startAll();
+ *     processes.startAll();                 // returns once the child is up
  *     comm.channel("nonebot-active", String.class).send("hello");
+ *     Thread.sleep(1000);                   // closing the manager stops the child: let it work first
  * }
  * }</pre>
  *
- * <p>A child runs with this JVM's {@code java} and class path. {@link #add} creates its two
- * untyped channels {@code {name}-active} and {@code {name}-passive}, which the child gets from
+ * <p>A child runs with this JVM's {@code java}, from where this JVM found the classes: its class
+ * path, its module path, a single-file script of the source launcher (compiled for the child), or
+ * the class path of the {@code URLClassLoader} that loaded the child class (as under
+ * {@code mvn exec:java}). {@link #add} refuses a class that is not public or has no
+ * {@code public static void main(String[])}, and creates the child's two untyped channels
+ * {@code {name}-active} and {@code {name}-passive}, which the child gets from
  * {@link Comm#activeChannel(Class)} and {@link Comm#passiveChannel(Class)}, and the control channel
  * {@code {name}.control} through which the child may call {@link #requestStop()} or
- * {@link #requestRestart()}. The child's stdout and stderr are logged line by line under the
- * logger {@code litecomm.process.<name>}. If this process dies, even by SIGKILL, its children see
- * their standard input close and exit. A shutdown hook stops the children when this JVM exits.
- * Thread-safe.
+ * {@link #requestRestart()}. {@link #start} returns once the child's bootstrap is running its main
+ * class, and throws with the child's last output if it died before. The child's SLF4J records reach
+ * this JVM with their level, logger and message, its stdout and stderr line by line, as
+ * {@link ProcessOptions.Output} says (to SLF4J, or to this JVM's console when it has no SLF4J
+ * provider). A stop asks the child to exit (exit code 0), and kills it after the grace period. If
+ * this process dies, even by SIGKILL, its children see their standard input close and exit. A
+ * shutdown hook stops the children when this JVM exits. Thread-safe.
  */
 public final class ProcessManager implements AutoCloseable {
 
