@@ -79,7 +79,7 @@ public final class ChildLogProvider implements SLF4JServiceProvider {
         }
     }
 
-    /** Writes whole frames to file descriptor 2, one at a time. */
+    /** Writes whole lines (frames, or the bootstrap's own reports) to file descriptor 2, one at a time. */
     static final class Link {
         private static final OutputStream ERR = new FileOutputStream(FileDescriptor.err);
 

@@ -56,7 +56,7 @@ public final class ChildMain {
      */
     public static void main(String[] args) {
         if (args.length == 0) {
-            System.err.println(START_FAILED + "usage: ChildMain <mainClass> [args...]");
+            ChildLogProvider.Link.write(START_FAILED + "usage: ChildMain <mainClass> [args...]");
             System.exit(START_FAILED_EXIT);
         }
         selectLogging();
@@ -66,7 +66,7 @@ public final class ChildMain {
         try {
             main = mainMethod(args[0], System.getenv(ChildCommand.ENV_MODULE));
         } catch (IllegalArgumentException e) {
-            System.err.println(START_FAILED + e.getMessage());
+            ChildLogProvider.Link.write(START_FAILED + e.getMessage());
             System.exit(START_FAILED_EXIT);
             return;
         }

@@ -16,9 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.spi.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -56,7 +57,8 @@ class ChildLaunchTest {
                             pm.add("mod", Child.class);
                             pm.startAll();
                             System.out.println("app got: "
-                                    + comm.channel("mod-replies", String.class).receive(Duration.ofSeconds(60)).orElse("nothing"));
+                                    + comm.channel("mod-replies", String.class).receive(Duration.ofSeconds(60))
+                                            .orElse("nothing"));
                         }
                     }
                 }
@@ -107,7 +109,8 @@ class ChildLaunchTest {
                             pm.add("nested", Child.class);
                             pm.startAll();
                             System.out.println("script got: "
-                                    + comm.channel("nested-replies", String.class).receive(Duration.ofSeconds(60)).orElse("nothing"));
+                                    + comm.channel("nested-replies", String.class).receive(Duration.ofSeconds(60))
+                                            .orElse("nothing"));
                         }
                     }
                     static class Hidden {
@@ -177,12 +180,12 @@ class ChildLaunchTest {
     }
 
     @Test
-    void aMainClassMissingInTheChildFailsStartWithTheReason() throws InterruptedException {
+    void aMainClassMissingInTheChildFailsStartWithTheReason() {
         Path domain = dir.resolve("d");
         ChildSpec spec = new ChildSpec("ghost", "no.such.Ghost", List.of(), List.of(), Map.of(), null, RestartRule.NEVER,
                 Duration.ofSeconds(2), true, ChildLaunch.classPath(System.getProperty("java.class.path")), OutputMode.DISCARD,
                 Duration.ofSeconds(60), false);
-        java.util.concurrent.ScheduledExecutorService scheduler = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         try {
             ChildSupervisor ghost = new ChildSupervisor(spec, domain, scheduler);
             IllegalStateException e = assertThrows(IllegalStateException.class, ghost::start);
@@ -198,7 +201,7 @@ class ChildLaunchTest {
     private static void javac(String... args) {
         ByteArrayOutputStream messages = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(messages, true, StandardCharsets.UTF_8);
-        int code = ToolProvider.findFirst("javac").orElseThrow().run(out, out, new ArrayList<>(List.of(args)).toArray(String[]::new));
+        int code = ToolProvider.findFirst("javac").orElseThrow().run(out, out, args);
         assertEquals(0, code, messages.toString(StandardCharsets.UTF_8));
     }
 
