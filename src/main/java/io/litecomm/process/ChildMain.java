@@ -26,7 +26,7 @@ import org.slf4j.bridge.SLF4JBridgeHandler;
  * "stop requested by the parent", runs its shutdown hooks and exits with {@value #STOPPED_EXIT}. End of
  * file there means the parent died: the child exits with {@value #PARENT_GONE_EXIT} unless
  * configured otherwise. A child whose main throws logs the throwable at ERROR and exits with
- * {@value #MAIN_FAILED_EXIT}.
+ * {@value #MAIN_FAILED_EXIT}; an uncaught exception in another thread is logged at ERROR.
  *
  * <p>Usage (built by {@link ChildCommand}): {@code java ... io.litecomm.process.ChildMain
  * <mainClass> [args...]}.
@@ -73,6 +73,11 @@ public final class ChildMain {
         InputStream parentLink = System.in;
         System.setIn(InputStream.nullInputStream());
         watchParent(parentLink, !"false".equalsIgnoreCase(System.getenv(ChildCommand.ENV_EXIT_WITH_PARENT)));
+        if (Thread.getDefaultUncaughtExceptionHandler() == null) {
+            // a thread's stack trace reaches the parent as one ERROR record, not as loose stderr lines
+            Thread.setDefaultUncaughtExceptionHandler((thread, thrown) ->
+                    log().error("uncaught exception in thread {}", thread.getName(), thrown));
+        }
         ChildLogProvider.Link.write(LogFrames.ready(ProcessHandle.current().pid()));
         try {
             main.invoke(null, (Object) Arrays.copyOfRange(args, 1, args.length));

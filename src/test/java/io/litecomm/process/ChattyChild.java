@@ -11,7 +11,7 @@ public final class ChattyChild {
     private ChattyChild() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws InterruptedException {
         String tag = args[0];
         System.out.println("stdout line of " + tag);
         System.err.println("stderr line of " + tag);
@@ -19,6 +19,11 @@ public final class ChattyChild {
         LOG.warn("warn record of {}", tag);
         LOG.debug("debug record of {}", tag);
         java.util.logging.Logger.getLogger("jul.demo").warning("jul record of " + tag);
+        Thread worker = new Thread(() -> {
+            throw new IllegalStateException("worker failed in " + tag);
+        }, "chatty-worker");
+        worker.start();
+        worker.join();
         System.out.print("no newline at exit of " + tag);
         System.out.flush();
     }

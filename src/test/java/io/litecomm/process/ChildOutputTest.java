@@ -74,6 +74,8 @@ class ChildOutputTest {
                     "WARN litecomm.process.logged - stderr line of logged",
                     "INFO litecomm.process.logged - no newline at exit of logged",
                     "ERROR litecomm.process.failing.io.litecomm.process.ChildMain - child main failed: name=failing",
+                    "ERROR litecomm.process.logged.io.litecomm.process.ChildMain - uncaught exception in thread chatty-worker",
+                    "java.lang.IllegalStateException: worker failed in logged",
                     "java.lang.IllegalStateException: boom from the failing child")) {
                 assertTrue(err.contains(line), "missing: " + line + "\n" + all);
             }
