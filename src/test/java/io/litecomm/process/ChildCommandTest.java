@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.slf4j.event.Level;
 
 class ChildCommandTest {
@@ -86,5 +87,32 @@ class ChildCommandTest {
         assertNull(lines.next());
         assertEquals(1, lines.truncatedLines());
         assertEquals(input.length - LineReader.MAX_LINE_BYTES, lines.skippedBytes());
+    }
+
+    @Test
+    void theTestJvmLaunchesChildrenFromItsClassPath() {
+        ChildLaunch launch = ChildLaunch.of("t", EchoChild.class, new SourceCompiler());
+        assertEquals("class-path", launch.mode());
+        assertEquals(List.of("-cp", System.getProperty("java.class.path"), ChildMain.class.getName()), launch.bootArgs());
+    }
+
+    @Test
+    void aScriptIsCompiledUnderItsClassNameWithoutItsShebangLine(@TempDir Path dir) throws java.io.IOException {
+        Path script = dir.resolve("echo-script");
+        java.nio.file.Files.writeString(script, "#!/usr/bin/env -S java --source 17\n"
+                + "public class EchoChild { public static class Inner { public static void main(String[] a) { } } }\n");
+        try (SourceCompiler compiler = new SourceCompiler()) {
+            Path classes = compiler.compile(script, EchoChild.class);
+            assertTrue(java.nio.file.Files.isRegularFile(classes.resolve("EchoChild$Inner.class")), classes.toString());
+            assertEquals(classes, compiler.compile(script, EchoChild.class), "compiled once");
+            Path broken = dir.resolve("Broken.java");
+            java.nio.file.Files.writeString(broken, "public class EchoChild { int x = ; }\n");
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> compiler.compile(broken, EchoChild.class));
+            assertTrue(e.getMessage().contains("compiling the script for the child failed"), e.getMessage());
+            assertTrue(e.getMessage().contains("illegal start of expression"), e.getMessage());
+            compiler.close();
+            assertTrue(!java.nio.file.Files.exists(classes), "compiled classes left behind");
+        }
     }
 }
