@@ -104,6 +104,19 @@ class ChildOutputTest {
         }
     }
 
+    @Test
+    void anExampleScriptOnAClassPathWithoutAProviderPrintsNoSlf4jNotice() {
+        // what bin/litecomm classpath gives: litecomm and its runtime dependencies, no provider, no test classes
+        String cp = String.join(java.io.File.pathSeparator, Launch.classPath(p -> !p.endsWith("test-classes")
+                && !Launch.fileName(p).startsWith("slf4j-simple")));
+        try (Launch script = Launch.start(dir.resolve("logs"), Map.of(), List.of("-cp", cp,
+                Path.of("examples", "scripts", "PingPong.java").toString(), "2"))) {
+            assertEquals(0, script.awaitExit(WAIT), script.output());
+            assertTrue(script.stdout().contains("PingPong: OK, 2 round trips"), script.output());
+            assertFalse(script.output().contains("SLF4J"), script.output());
+        }
+    }
+
     private static int count(String text, String what) {
         int n = 0;
         for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
