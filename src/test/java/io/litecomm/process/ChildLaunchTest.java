@@ -180,6 +180,18 @@ class ChildLaunchTest {
     }
 
     @Test
+    void aChildNotUpInTimeFailsStartAndIsKilled() {
+        try (Comm comm = Comm.open(dir.resolve("d")); ProcessManager pm = new ProcessManager(comm,
+                ProcessOptions.builder().startTimeout(Duration.ofMillis(1)).build())) {
+            pm.add("slow", ReplyChild.class);
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> pm.start("slow"));
+            assertTrue(e.getMessage().contains("problem=not up within 1 ms"), e.getMessage());
+            assertEquals("FAILED", pm.state("slow"));
+            assertFalse(pm.isAlive("slow"), "a child that missed its start timeout must be killed");
+        }
+    }
+
+    @Test
     void aMainClassMissingInTheChildFailsStartWithTheReason() {
         Path domain = dir.resolve("d");
         ChildSpec spec = new ChildSpec("ghost", "no.such.Ghost", List.of(), List.of(), Map.of(), null, RestartRule.NEVER,
