@@ -62,7 +62,9 @@ for jar in "$build_dir"/lib/*.jar; do
 done
 
 source_file="$PWD/scripts/java25/VirtualThreadReceive.java"
-java=("$java_home/bin/java" -Xmx2g -cp "$classpath" "-Dlitecomm.vt.source=$source_file" "$source_file")
+# target/lib has no SLF4J provider: -Dslf4j.internal.verbosity=ERROR keeps SLF4J's notice out of the output
+java=("$java_home/bin/java" -Xmx2g -Dslf4j.internal.verbosity=ERROR -cp "$classpath" "-Dlitecomm.vt.source=$source_file" \
+    "$source_file")
 
 echo "reliability-java25: $("$java_home/bin/java" -version 2>&1 | head -n 1) from $java_home; build $build_dir"
 start=$(date +%s)

@@ -28,6 +28,13 @@ import java.util.stream.Stream;
  */
 public class PubSubChat {
 
+    static {
+        // bin/litecomm's class path has no SLF4J provider: keep SLF4J's notice about that out of the output
+        if (System.getProperty("slf4j.internal.verbosity") == null) {
+            System.setProperty("slf4j.internal.verbosity", "ERROR");
+        }
+    }
+
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final List<String> USERS = List.of("alice", "bob");
     private static final int LINES = 3;

@@ -28,6 +28,13 @@ import java.util.stream.Stream;
  */
 public class SelectTwo {
 
+    static {
+        // bin/litecomm's class path has no SLF4J provider: keep SLF4J's notice about that out of the output
+        if (System.getProperty("slf4j.internal.verbosity") == null) {
+            System.setProperty("slf4j.internal.verbosity", "ERROR");
+        }
+    }
+
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final List<String> WORDS = List.of("alpha", "bravo", "charlie", "delta", "echo");
 

@@ -570,7 +570,8 @@ public final class VirtualThreadReceive {
             List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     // the marker lets .ci/run's leftover check (pgrep -f 'io\.litecomm\.') see this child too
                     "-Dio.litecomm.reliability.vt=producer",
-                    "-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                    "-Xmx256m", "-XX:TieredStopAtLevel=1", "-Dslf4j.internal.verbosity=ERROR",
+                    "-cp", System.getProperty("java.class.path"),
                     "-Dlitecomm.vt.source=" + source, source, "producer", domain.toString(),
                     Long.toString(deadlineSeconds));
             Producer producer = new Producer(new ProcessBuilder(command).redirectErrorStream(true).start());

@@ -10,4 +10,6 @@ module io.litecomm {
 
     exports io.litecomm;
     exports io.litecomm.codec;
+    // a managed child's SLF4J provider, selected by name through slf4j.provider (never by discovery)
+    exports io.litecomm.process to org.slf4j;
 }

@@ -3,7 +3,6 @@ package io.litecomm.examples;
 import io.litecomm.Channel;
 import io.litecomm.Comm;
 import io.litecomm.ProcessManager;
-import io.litecomm.ProcessOptions;
 import io.litecomm.SharedMemory;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -35,13 +34,7 @@ public final class SeedExample {
     public static void main(String[] args) throws InterruptedException {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
         CountDownLatch interrupted = new CountDownLatch(1);
-        ProcessOptions childOptions = ProcessOptions.builder()
-                // the child logs plainly; the parent adds the time and the child's name
-                .jvmArgs("-Dorg.slf4j.simpleLogger.logFile=System.out",
-                        "-Dorg.slf4j.simpleLogger.showThreadName=false",
-                        "-Dorg.slf4j.simpleLogger.showLogName=false")
-                .build();
-        try (Comm comm = Comm.current(); ProcessManager processes = new ProcessManager(comm, childOptions)) {
+        try (Comm comm = Comm.current(); ProcessManager processes = new ProcessManager(comm)) {
             Runtime.getRuntime().addShutdownHook(new Thread(interrupted::countDown));
             SharedMemory memory = comm.sharedMemory();
             memory.set("key", "value");

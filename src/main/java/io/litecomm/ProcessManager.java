@@ -1,18 +1,22 @@
 package io.litecomm;
 
+import io.litecomm.process.ChildLaunch;
+import io.litecomm.process.ChildMain;
 import io.litecomm.process.ChildSpec;
 import io.litecomm.process.ChildSupervisor;
+import io.litecomm.process.OutputMode;
 import io.litecomm.process.RestartRule;
+import io.litecomm.process.SourceCompiler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,19 +27,27 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * try (Comm comm = Comm.current(); ProcessManager processes = new ProcessManager(comm)) {
  *     processes.add("nonebot", NoneBotProcess.class);
- *     processes.startAll();
+ *     processes.startAll();                 // returns once the child is up
  *     comm.channel("nonebot-active", String.class).send("hello");
+ *     Thread.sleep(1000);                   // closing the manager stops the child: let it work first
  * }
  * }</pre>
  *
- * <p>A child runs with this JVM's {@code java} and class path. {@link #add} creates its two
- * untyped channels {@code {name}-active} and {@code {name}-passive}, which the child gets from
+ * <p>A child runs with this JVM's {@code java}, from where this JVM found the classes: its class
+ * path, its module path, a single-file script of the source launcher (compiled for the child), or
+ * the class path of the {@code URLClassLoader} that loaded the child class (as under
+ * {@code mvn exec:java}). {@link #add} refuses a class that is not public or has no
+ * {@code public static void main(String[])}, and creates the child's two untyped channels
+ * {@code {name}-active} and {@code {name}-passive}, which the child gets from
  * {@link Comm#activeChannel(Class)} and {@link Comm#passiveChannel(Class)}, and the control channel
  * {@code {name}.control} through which the child may call {@link #requestStop()} or
- * {@link #requestRestart()}. The child's stdout and stderr are logged line by line under the
- * logger {@code litecomm.process.<name>}. If this process dies, even by SIGKILL, its children see
- * their standard input close and exit. A shutdown hook stops the children when this JVM exits.
- * Thread-safe.
+ * {@link #requestRestart()}. {@link #start} returns once the child's bootstrap is running its main
+ * class, and throws with the child's last output if it died before. The child's SLF4J records reach
+ * this JVM with their level, logger and message, its stdout and stderr line by line, as
+ * {@link ProcessOptions.Output} says (to SLF4J, or to this JVM's console when it has no SLF4J
+ * provider). A stop asks the child to exit (exit code 0), and kills it after the grace period. If
+ * this process dies, even by SIGKILL, its children see their standard input close and exit. A
+ * shutdown hook stops the children when this JVM exits. Thread-safe.
  */
 public final class ProcessManager implements AutoCloseable {
 
@@ -50,6 +62,7 @@ public final class ProcessManager implements AutoCloseable {
     private final Map<String, ChildSupervisor> children = new LinkedHashMap<>();
     private final ScheduledExecutorService scheduler;
     private final Thread shutdownHook;
+    private final SourceCompiler compiler = new SourceCompiler();
     private boolean closed;
 
     /**
@@ -98,7 +111,9 @@ public final class ProcessManager implements AutoCloseable {
      * @param mainClass its main class, on this JVM's class path
      * @param options how to launch and supervise it
      * @param args arguments of its main method
-     * @throws IllegalArgumentException if the name is taken or invalid
+     * @throws IllegalArgumentException if the name is taken or invalid, the class is not public or
+     *     has no {@code public static void main(String[])}, or a child cannot be started with it from
+     *     this JVM (the message says why)
      */
     public synchronized void add(String name, Class<?> mainClass, ProcessOptions options, String... args) {
         checkOpen();
@@ -107,11 +122,18 @@ public final class ProcessManager implements AutoCloseable {
         if (children.containsKey(name)) {
             throw new IllegalArgumentException("child already added: name=" + name);
         }
+        try {
+            ChildMain.checkedMain(mainClass);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + " name=" + name, e);
+        }
+        ChildLaunch launch = ChildLaunch.of(name, mainClass, compiler);
         comm.channel(name + "-active");
         comm.channel(name + "-passive");
         ChildSpec spec = new ChildSpec(name, mainClass.getName(), List.of(args), options.jvmArgs(),
                 options.environment(), options.workingDirectory(), rule(options), options.stopGracePeriod(),
-                options.exitWithParent());
+                options.exitWithParent(), launch, OutputMode.valueOf(options.output().name()), options.startTimeout(),
+                !options.forwardChildLogs());
         ChildSupervisor supervisor = new ChildSupervisor(spec, comm.directory(), scheduler);
         comm.channel(name + CONTROL_SUFFIX).onReceive(request -> onControl(supervisor, request));
         children.put(name, supervisor);
@@ -145,16 +167,25 @@ public final class ProcessManager implements AutoCloseable {
     }
 
     /**
-     * Starts a child unless it is running.
+     * Starts a child unless it is running, and returns once it is up: its main class loaded and
+     * its {@code main} about to run.
      *
      * @param name the child's name
      * @throws IllegalArgumentException if there is no such child
+     * @throws IllegalStateException if the child exits before it is up (no such class, a bad JVM
+     *     option, ...) or is not up within {@link ProcessOptions#startTimeout()}: the message has its
+     *     exit code and last output lines, and its state is {@code FAILED}
      */
     public void start(String name) {
         child(name).start();
     }
 
-    /** Starts every child that is not running, in the order they were added. */
+    /**
+     * Starts every child that is not running, in the order they were added, each as
+     * {@link #start(String)} does.
+     *
+     * @throws IllegalStateException if a child fails to start; those after it are not started
+     */
     public void startAll() {
         for (ChildSupervisor child : snapshot()) {
             child.start();
@@ -219,6 +250,19 @@ public final class ProcessManager implements AutoCloseable {
     }
 
     /**
+     * The exit code of a child's last run: {@code 0} after a normal exit or a stop by this manager,
+     * {@code 1} if its main threw, {@code 2} if its main class could not be run, {@code 137} if a
+     * stop had to kill it after the grace period, {@code 143} if something else sent it SIGTERM.
+     *
+     * @param name the child's name
+     * @return the code, or empty while it runs or if it never ran
+     */
+    public OptionalInt exitCode(String name) {
+        Integer code = child(name).lastExitCode();
+        return code == null ? OptionalInt.empty() : OptionalInt.of(code);
+    }
+
+    /**
      * How often a child was restarted by its policy or at its own request.
      *
      * @param name the child's name
@@ -273,6 +317,7 @@ public final class ProcessManager implements AutoCloseable {
         }
         stopAll();
         scheduler.shutdownNow();
+        compiler.close();
         try {
             Runtime.getRuntime().removeShutdownHook(shutdownHook);
         } catch (IllegalStateException shuttingDown) {
@@ -283,13 +328,10 @@ public final class ProcessManager implements AutoCloseable {
     private void stopAllOnExit() {
         for (ChildSupervisor child : snapshot()) {
             if (child.isAlive()) {
-                child.pid().ifPresent(pid -> ProcessHandle.of(pid).ifPresent(handle -> {
-                    handle.destroy();
-                    handle.onExit().completeOnTimeout(handle, HOOK_GRACE.toMillis(), TimeUnit.MILLISECONDS).join();
-                    handle.destroyForcibly();
-                }));
+                child.stop(HOOK_GRACE);
             }
         }
+        compiler.close();
     }
 
     private synchronized List<ChildSupervisor> snapshot() {

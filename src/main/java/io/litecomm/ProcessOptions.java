@@ -11,7 +11,9 @@ import java.util.Objects;
  *
  * <p>Defaults: no extra JVM arguments or environment, the parent's working directory, restart
  * policy {@link RestartPolicy#NEVER}, back-off 500 ms doubling up to 30 s, at most 5 restarts in
- * any minute, a 5 s grace period on stop, and the child exits when the parent dies.
+ * any minute, a 5 s grace period on stop, 30 s for a child to come up on start, the child exits
+ * when the parent dies, its SLF4J records are forwarded to the parent, and its output is
+ * {@link Output#LOG logged}.
  */
 public final class ProcessOptions {
 
@@ -27,6 +29,21 @@ public final class ProcessOptions {
         ALWAYS
     }
 
+    /** Where a child's stdout, stderr and forwarded log records go in the parent. */
+    public enum Output {
+        /**
+         * To the parent's SLF4J: records under {@code litecomm.process.<name>.<child's logger>}
+         * with their level, plain lines under {@code litecomm.process.<name>} (stdout at INFO,
+         * stderr at the level the line starts with, else WARN). When the parent has no SLF4J
+         * provider, to its stdout and stderr instead, each line prefixed by {@code [name] }.
+         */
+        LOG,
+        /** To the parent's stdout and stderr as the child wrote them; records as {@code LEVEL logger - message}. */
+        INHERIT,
+        /** Nowhere; the last lines still go into the report of a child that fails to start. */
+        DISCARD
+    }
+
     private final List<String> jvmArgs;
     private final Map<String, String> environment;
     private final Path workingDirectory;
@@ -36,6 +53,9 @@ public final class ProcessOptions {
     private final int maxRestartsPerMinute;
     private final Duration stopGracePeriod;
     private final boolean exitWithParent;
+    private final Output output;
+    private final Duration startTimeout;
+    private final boolean forwardChildLogs;
 
     private ProcessOptions(Builder b) {
         this.jvmArgs = List.copyOf(b.jvmArgs);
@@ -47,6 +67,9 @@ public final class ProcessOptions {
         this.maxRestartsPerMinute = b.maxRestartsPerMinute;
         this.stopGracePeriod = b.stopGracePeriod;
         this.exitWithParent = b.exitWithParent;
+        this.output = b.output;
+        this.startTimeout = b.startTimeout;
+        this.forwardChildLogs = b.forwardChildLogs;
     }
 
     /**
@@ -148,6 +171,34 @@ public final class ProcessOptions {
         return exitWithParent;
     }
 
+    /**
+     * Where the child's output goes.
+     *
+     * @return {@link Output#LOG} by default
+     */
+    public Output output() {
+        return output;
+    }
+
+    /**
+     * How long {@code start} waits for the child to report that it is up.
+     *
+     * @return 30 s by default
+     */
+    public Duration startTimeout() {
+        return startTimeout;
+    }
+
+    /**
+     * Whether the child's SLF4J records are sent to the parent (level, logger and message intact)
+     * rather than written by an SLF4J provider on the child's own class path.
+     *
+     * @return {@code true} by default
+     */
+    public boolean forwardChildLogs() {
+        return forwardChildLogs;
+    }
+
     /** Builds {@link ProcessOptions}. */
     public static final class Builder {
         private List<String> jvmArgs = List.of();
@@ -159,6 +210,9 @@ public final class ProcessOptions {
         private int maxRestartsPerMinute = 5;
         private Duration stopGracePeriod = Duration.ofSeconds(5);
         private boolean exitWithParent = true;
+        private Output output = Output.LOG;
+        private Duration startTimeout = Duration.ofSeconds(30);
+        private boolean forwardChildLogs = true;
 
         private Builder() {
         }
@@ -259,6 +313,43 @@ public final class ProcessOptions {
          */
         public Builder exitWithParent(boolean exit) {
             this.exitWithParent = exit;
+            return this;
+        }
+
+        /**
+         * Sets where the child's output goes.
+         *
+         * @param where log, inherit or discard
+         * @return this builder
+         */
+        public Builder output(Output where) {
+            this.output = Objects.requireNonNull(where, "output");
+            return this;
+        }
+
+        /**
+         * Sets how long {@code start} waits for the child to come up before it fails.
+         *
+         * @param timeout the time, more than zero
+         * @return this builder
+         */
+        public Builder startTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("startTimeout must be positive: " + timeout);
+            }
+            this.startTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Sets whether the child's SLF4J records are forwarded to the parent; {@code false} keeps
+         * the child's own provider (its text lines are then forwarded as plain output).
+         *
+         * @param forward {@code false} to let the child log by itself
+         * @return this builder
+         */
+        public Builder forwardChildLogs(boolean forward) {
+            this.forwardChildLogs = forward;
             return this;
         }
 

@@ -18,25 +18,29 @@ public final class ChildCommand {
     public static final String ENV_PROCESS_NAME = "LITECOMM_PROCESS_NAME";
     /** Environment variable: {@code false} to keep running when the parent dies. */
     public static final String ENV_EXIT_WITH_PARENT = "LITECOMM_EXIT_WITH_PARENT";
+    /** Environment variable: the module of the child's main class, when it is in one. */
+    public static final String ENV_MODULE = "LITECOMM_CHILD_MODULE";
+    /** Environment variable: {@code own} to keep the child's own SLF4J provider instead of forwarding records. */
+    public static final String ENV_LOGGING = "LITECOMM_CHILD_LOGGING";
+    /** Environment variable: the most verbose level the child forwards (TRACE to ERROR). */
+    public static final String ENV_LOG_LEVEL = "LITECOMM_CHILD_LOG_LEVEL";
 
     private ChildCommand() {
     }
 
     /**
-     * The command: {@code java <jvmArgs> -cp <classPath> ChildMain <mainClass> <args>}.
+     * The command: {@code java <jvmArgs> <launch's boot arguments> <mainClass> <args>}, for example
+     * {@code java -Xmx64m -cp <classPath> io.litecomm.process.ChildMain com.example.Bot a b}.
      *
      * @param javaExecutable the parent's {@code java}
-     * @param classPath the parent's class path
      * @param spec the child
      * @return the command line
      */
-    public static List<String> command(Path javaExecutable, String classPath, ChildSpec spec) {
+    public static List<String> command(Path javaExecutable, ChildSpec spec) {
         List<String> command = new ArrayList<>();
         command.add(javaExecutable.toString());
         command.addAll(spec.jvmArgs());
-        command.add("-cp");
-        command.add(classPath);
-        command.add(ChildMain.class.getName());
+        command.addAll(spec.launch().bootArgs());
         command.add(spec.mainClass());
         command.addAll(spec.args());
         return command;
@@ -51,6 +55,10 @@ public final class ChildCommand {
      */
     public static Map<String, String> environment(Path domain, ChildSpec spec) {
         Map<String, String> env = new TreeMap<>(spec.environment());
+        env.putAll(spec.launch().environment());
+        if (spec.ownLogging()) {
+            env.put(ENV_LOGGING, "own");
+        }
         env.put(ENV_DOMAIN, domain.toString());
         env.put(ENV_PROCESS_NAME, spec.name());
         env.put(ENV_EXIT_WITH_PARENT, Boolean.toString(spec.exitWithParent()));
@@ -64,14 +72,5 @@ public final class ChildCommand {
      */
     public static Path currentJava() {
         return Path.of(System.getProperty("java.home"), "bin", "java");
-    }
-
-    /**
-     * The class path of this JVM.
-     *
-     * @return the class path
-     */
-    public static String currentClassPath() {
-        return System.getProperty("java.class.path");
     }
 }

@@ -1,6 +1,8 @@
 package io.litecomm.process;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -8,9 +10,11 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -19,8 +23,8 @@ import org.slf4j.event.Level;
 
 /**
  * Launches and supervises one child JVM: start, graceful-then-forced stop, restart on request or by
- * its restart rule with bounded exponential back-off and a per-minute limit, output forwarded to
- * the logger {@code litecomm.process.<name>} (stdout at INFO, stderr at WARN).
+ * its restart rule with bounded exponential back-off and a per-minute limit, output forwarded as
+ * {@link LogForwarder} says.
  */
 public final class ChildSupervisor {
 
@@ -60,6 +64,7 @@ public final class ChildSupervisor {
     private long startedNanos;
     private Integer lastExitCode;
     private ScheduledFuture<?> pendingRestart;
+    private LogForwarder forwarder;
 
     /**
      * Creates a supervisor; nothing runs until {@link #start()}.
@@ -84,8 +89,18 @@ public final class ChildSupervisor {
         return spec;
     }
 
-    /** Starts the child unless it is running. */
+    /**
+     * Starts the child unless it is running, and waits until its bootstrap reports that it is up
+     * (its main class found, its main about to run).
+     *
+     * @throws IllegalStateException if the child cannot be launched, exits before it is up, or is
+     *     not up within the spec's start timeout; the state is then {@link State#FAILED} and the
+     *     message carries the child's exit code and last output lines
+     */
     public void start() {
+        Process started;
+        LogForwarder output;
+        int gen;
         lock.lock();
         try {
             cancelPendingRestart();
@@ -95,16 +110,62 @@ public final class ChildSupervisor {
             consecutive = 0;
             restartTimes.clear();
             launch();
+            started = process;
+            output = forwarder;
+            gen = generation;
         } finally {
             lock.unlock();
         }
+        awaitReady(started, output, gen);
+    }
+
+    private void awaitReady(Process started, LogForwarder output, int gen) {
+        String problem;
+        try {
+            output.ready().get(spec.startTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            return;
+        } catch (TimeoutException e) {
+            problem = "not up within " + spec.startTimeout().toMillis() + " ms";
+        } catch (ExecutionException e) {
+            problem = "exited before it was up";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            problem = "interrupted waiting for it to be up";
+        }
+        lock.lock();
+        try {
+            if (gen == generation) {
+                cancelPendingRestart();
+                state = State.FAILED;
+                changed.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+        if (started.isAlive()) {
+            started.destroyForcibly();
+            waitFor(started, Duration.ofSeconds(10));
+        }
+        output.awaitDrained(Duration.ofSeconds(2));
+        String code = started.isAlive() ? "running" : String.valueOf(started.exitValue());
+        StringBuilder message = new StringBuilder("child failed to start: name=").append(spec.name())
+                .append(" mainClass=").append(spec.mainClass()).append(" launch=").append(spec.launch().mode())
+                .append(" problem=").append(problem).append(" exitCode=").append(code);
+        List<String> tail = output.tail();
+        message.append(tail.isEmpty() ? "; it printed nothing" : "; its last output:");
+        for (String line : tail) {
+            message.append(System.lineSeparator()).append("    ").append(line);
+        }
+        LOG.error("{}", message);
+        throw new IllegalStateException(message.toString());
     }
 
     private void launch() {
-        List<String> command = ChildCommand.command(ChildCommand.currentJava(), ChildCommand.currentClassPath(), spec);
+        List<String> command = ChildCommand.command(ChildCommand.currentJava(), spec);
         ProcessBuilder builder = new ProcessBuilder(command);
         Map<String, String> env = ChildCommand.environment(domain, spec);
         builder.environment().putAll(env);
+        builder.environment().put(ChildCommand.ENV_LOG_LEVEL, verbosest().name());
         if (spec.workingDirectory() != null) {
             builder.directory(spec.workingDirectory().toFile());
         }
@@ -117,24 +178,48 @@ public final class ChildSupervisor {
             throw new IllegalStateException("cannot start child: name=" + spec.name() + " command=" + command, e);
         }
         process = started;
+        lastExitCode = null;
         int gen = ++generation;
         startedNanos = System.nanoTime();
         state = State.RUNNING;
         changed.signalAll();
-        LogForwarder.start(started.getInputStream(), childLog, Level.INFO, "litecomm-log-" + spec.name());
-        LogForwarder.start(started.getErrorStream(), childLog, Level.WARN, "litecomm-log-" + spec.name() + "-err");
-        started.onExit().thenAccept(p -> onExit(p, gen));
-        LOG.info("started child: name={} pid={} main={}", spec.name(), started.pid(), spec.mainClass());
+        LogForwarder output = new LogForwarder(spec.name(), spec.output());
+        forwarder = output;
+        output.start(started.getInputStream(), started.getErrorStream());
+        started.onExit().thenAccept(p -> {
+            // the last lines first, so that a failure report has them
+            output.awaitDrained(Duration.ofSeconds(2));
+            output.ready().completeExceptionally(new IllegalStateException("exited: code=" + p.exitValue()));
+            onExit(p, gen);
+        });
+        LOG.info("started child: name={} pid={} main={} launch={}", spec.name(), started.pid(), spec.mainClass(),
+                spec.launch().mode());
+    }
+
+    /** The most verbose level the parent logs this child's records at: the child need not send more. */
+    private Level verbosest() {
+        if (spec.output() != OutputMode.LOG || !LogForwarder.hasProvider()) {
+            return Level.INFO;
+        }
+        for (Level level : new Level[] {Level.TRACE, Level.DEBUG, Level.INFO, Level.WARN}) {
+            if (childLog.isEnabledForLevel(level)) {
+                return level;
+            }
+        }
+        return Level.ERROR;
     }
 
     private void onExit(Process exited, int gen) {
         lock.lock();
         try {
-            if (gen != generation || state != State.RUNNING) {
+            if (gen != generation) {
                 return;
             }
             int code = exited.exitValue();
             lastExitCode = code;
+            if (state != State.RUNNING) {
+                return;
+            }
             boolean failed = code != 0;
             LOG.info("child exited: name={} pid={} code={}", spec.name(), exited.pid(), code);
             RestartRule rule = spec.restart();
@@ -186,15 +271,28 @@ public final class ChildSupervisor {
     }
 
     /**
-     * Stops the child: asks it to exit (SIGTERM, which runs its shutdown hooks), waits the grace
-     * period, then destroys it and its descendants. Returns once it has exited.
+     * Stops the child: asks it to exit (the line {@value ChildMain#STOP_COMMAND} on its standard
+     * input, on which it runs its shutdown hooks and exits with {@value ChildMain#STOPPED_EXIT}),
+     * waits the grace period, then destroys it and its descendants (exit code 137). Returns once it
+     * has exited and its last output is forwarded.
      */
     public void stop() {
+        stop(spec.stopGrace());
+    }
+
+    /**
+     * Stops the child as {@link #stop()} does, with another grace period.
+     *
+     * @param grace how long it may take to exit before it is destroyed
+     */
+    public void stop(Duration grace) {
         Process toStop;
+        LogForwarder output;
         lock.lock();
         try {
             cancelPendingRestart();
             toStop = process;
+            output = forwarder;
             if (toStop == null || !toStop.isAlive()) {
                 if (state != State.NEW) {
                     state = State.STOPPED;
@@ -207,7 +305,8 @@ public final class ChildSupervisor {
         } finally {
             lock.unlock();
         }
-        terminate(toStop, spec.stopGrace());
+        terminate(toStop, grace);
+        output.awaitDrained(Duration.ofSeconds(2));
         lock.lock();
         try {
             state = State.STOPPED;
@@ -219,10 +318,17 @@ public final class ChildSupervisor {
         LOG.info("stopped child: name={} pid={} code={}", spec.name(), toStop.pid(), lastExitCode);
     }
 
-    /** Graceful, then forced; descendants too, so nothing is orphaned. */
+    /** Asked, then forced; descendants too, so nothing is orphaned. */
     static void terminate(Process target, Duration grace) {
         List<ProcessHandle> descendants = target.descendants().toList();
-        target.destroy();
+        try {
+            OutputStream link = target.getOutputStream();
+            link.write((ChildMain.STOP_COMMAND + "\n").getBytes(StandardCharsets.UTF_8));
+            link.flush();
+        } catch (IOException e) {
+            // it is exiting already, or it closed its standard input: ask the OS instead
+            target.destroy();
+        }
         boolean exited = waitFor(target, grace);
         if (!exited) {
             LOG.warn("child did not exit within grace period: pid={} grace={}ms: destroying", target.pid(),
@@ -275,7 +381,11 @@ public final class ChildSupervisor {
             } finally {
                 lock.unlock();
             }
-            restart();
+            try {
+                restart();
+            } catch (RuntimeException e) {
+                LOG.error("restart failed: name={}", spec.name(), e);
+            }
         });
     }
 

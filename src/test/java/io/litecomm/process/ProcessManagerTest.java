@@ -88,6 +88,7 @@ class ProcessManagerTest {
         pm.stop("echo");
         assertFalse(pm.isAlive("echo"));
         assertEquals("STOPPED", pm.state("echo"));
+        assertEquals(ChildMain.STOPPED_EXIT, pm.exitCode("echo").getAsInt(), "a normal stop is a clean exit");
     }
 
     @Test
@@ -102,6 +103,7 @@ class ProcessManagerTest {
         assertFalse(pm.isAlive("stubborn"));
         assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
         assertTrue(System.nanoTime() - start >= Duration.ofMillis(500).toNanos(), "stop returned before the grace period");
+        assertEquals(137, pm.exitCode("stubborn").getAsInt(), "killed after the grace period");
     }
 
     @Test
@@ -175,7 +177,8 @@ class ProcessManagerTest {
         try (ChildJvm parent = ChildJvm.start(dir.resolve("logs"), ParentMain.class, dir.resolve("p").toString(), "3")) {
             parent.awaitOutput("parent ready", WAIT);
             parent.awaitOutput("passive got hello from the parent", WAIT);
-            assertTrue(Pattern.compile("(?m)^.*litecomm\\.process\\.kid0 - .*passive got hello from the parent$")
+            assertTrue(Pattern.compile("(?m)^.*INFO litecomm\\.process\\.kid0\\.io\\.litecomm\\.process\\.EchoChild - "
+                    + "passive got hello from the parent$")
                     .matcher(parent.output()).find(), "child log line not under the child's logger: " + parent.output());
             Matcher m = childLine.matcher(parent.output());
             while (m.find()) {

@@ -28,10 +28,13 @@ class SeedExampleTest {
         try (ChildJvm demo = ChildJvm.start(dir.resolve("logs"), env, SeedExample.class, "2")) {
             assertEquals(0, demo.awaitExit(Duration.ofSeconds(60)), demo.output());
             String out = demo.output();
-            String prefix = "litecomm\\.process\\.nonebot - ";
+            String prefix = "INFO litecomm\\.process\\.nonebot\\.io\\.litecomm\\.examples\\.NoneBotProcess - ";
             assertEquals(2, count(out, prefix + "Passive receive: I am liteyuki main process passive"), out);
             assertEquals(2, count(out, prefix + "Active receive: I am liteyuki main process active"), out);
             assertEquals(1, count(out, prefix + "Shared memory get: key=value"), out);
+            assertTrue(Pattern.compile("stopped child: name=nonebot pid=\\d+ code=0").matcher(out).find(), out);
+            assertTrue(out.contains("stop requested by the parent: exiting (name=nonebot)"), out);
+            assertTrue(!out.contains("parent process is gone"), out);
             Matcher pid = Pattern.compile("started child: name=nonebot pid=(\\d+)").matcher(out);
             assertTrue(pid.find(), out);
             assertTrue(ProcessHandle.of(Long.parseLong(pid.group(1))).isEmpty()
