@@ -85,7 +85,10 @@ final class Invocation {
         }
     }
 
-    /** Standard output is gone: a following command stops quietly, as a Unix tool does on a closed pipe. */
+    /**
+     * Standard output is gone (its reader exited, as {@code head} does): the command stops writing
+     * and the tool exits with {@link LitecommCli#OK}, saying nothing, as a Unix filter does.
+     */
     static final class OutputClosed extends RuntimeException {
         private static final long serialVersionUID = 1L;
 

@@ -43,7 +43,8 @@ final class KvCommand implements Command {
                 --json: get prints {"key", "value"}, ls {"version", "entries": {...}}, set and del
                 a line saying what changed. get, del and ls never create the store.
 
-                Exit status: 0 ok; 1 no such key (get, del) or no such domain; 2 usage error.
+                Exit status: 0 ok; 1 no such key (get, del) or no such domain; 2 usage error
+                (an empty KEY, a value that is not JSON or that the store refuses).
                 """;
     }
 
@@ -63,6 +64,9 @@ final class KvCommand implements Command {
             default -> throw new UsageException("unknown action: " + action + " (get, set, del or ls)");
         }
         String key = action.equals("ls") ? null : args.positional(1, "KEY");
+        if (key != null && key.isEmpty()) {
+            throw new UsageException("the key must not be empty");
+        }
         if (action.equals("set")) {
             String text = args.positional(2, "JSON value");
             JsonNode node = args.flag("--string") ? invocation.mapper().getNodeFactory().textNode(text)
@@ -93,7 +97,12 @@ final class KvCommand implements Command {
     private static int set(Invocation invocation, String key, Object value) {
         try (Comm comm = Comm.open(invocation.domain())) {
             SharedMemory memory = comm.sharedMemory();
-            memory.set(key, value);
+            try {
+                memory.set(key, value);
+            } catch (IllegalArgumentException e) {
+                // the value itself is refused (nested too deep, say): bad input, like send's
+                throw new UsageException("value refused: key=" + key + " cause=" + e.getMessage());
+            }
             if (invocation.json()) {
                 invocation.printJson(invocation.object().put("key", key).put("set", true).put("version", memory.version()));
             }

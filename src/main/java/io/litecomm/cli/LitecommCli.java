@@ -14,7 +14,9 @@ import java.util.Set;
  * The {@code litecomm} command-line tool: {@code ls}, {@code stat}, {@code tail}, {@code send},
  * {@code recv}, {@code close}, {@code rm}, {@code kv}, {@code pub}, {@code sub} and {@code check} on
  * a domain directory. {@code litecomm --help} lists them; {@code litecomm COMMAND --help} explains
- * one. Exit status: {@value #OK} success, {@value #FAILURE} failure, {@value #USAGE} usage error.
+ * one. Exit status: {@value #OK} success, {@value #FAILURE} failure, {@value #USAGE} usage error;
+ * standard output closed by its reader ({@code litecomm kv ls | head -1}) ends a command quietly
+ * with {@value #OK}.
  *
  * <pre>
  * litecomm --dir /dev/shm/my-app ls
@@ -116,7 +118,8 @@ public final class LitecommCli {
             err.println(name.equals("litecomm") ? "Try 'litecomm --help'." : "Try 'litecomm " + name + " --help'.");
             return USAGE;
         } catch (Invocation.OutputClosed e) {
-            return FAILURE;
+            // the reader went away (litecomm kv ls | head): not a failure, as for any Unix filter
+            return OK;
         } catch (Failure | CommException e) {
             err.println("litecomm: " + name + ": " + e.getMessage());
             return FAILURE;
@@ -187,7 +190,8 @@ public final class LitecommCli {
                 Inspecting commands (ls, stat, tail, check) map files read-only and never change them.
 
                 Exit status: 0 success; 1 failure (no such domain, channel or key, timed out,
-                corrupt file); 2 usage error.
+                corrupt file); 2 usage error. A reader that goes away (litecomm kv ls | head -1)
+                is no failure: the command stops at its next line of output and exits with 0.
                 """.formatted(Domains.defaultDirectory()));
         return text.toString();
     }

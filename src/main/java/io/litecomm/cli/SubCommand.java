@@ -32,7 +32,9 @@ final class SubCommand implements Command {
                 says so on standard error. Creates the domain and its shared-memory files if
                 needed.
 
-                Exit status: 0 ok; 1 the timeout passed before --count messages; 2 usage error.
+                Exit status: 0 ok (--count messages printed; without --count, the timeout passed
+                after at least one message); 1 the timeout passed before --count messages
+                (without --count: before any message); 2 usage error.
                 """;
     }
 
@@ -72,10 +74,11 @@ final class SubCommand implements Command {
                 print(invocation, topic, message.value());
                 printed++;
             } else if (deadline.expired()) {
-                if (count == 0) {
+                if (count == 0 && printed > 0) {
                     return LitecommCli.OK;
                 }
-                invocation.note("timed out: received " + printed + " of " + count + " messages");
+                invocation.note(count == 0 ? "timed out: no message was published to topic '" + topic + "'"
+                        : "timed out: received " + printed + " of " + count + " messages");
                 return LitecommCli.FAILURE;
             }
         }

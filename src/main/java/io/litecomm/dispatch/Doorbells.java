@@ -11,8 +11,11 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -24,9 +27,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Doorbells over Unix-domain sockets: how a sleeping receiver is woken by a sender in another
  * process faster than by parking. Each sleeping thread owns a {@link Bell}, a listening socket
- * {@code .bell-<pid>-<n>.sock} in the domain directory; a sender connects once per bell (the
- * connection is kept) and writes one byte to ring it. A bell whose socket is gone belongs to a
- * dead receiver: {@link #ring} says so and the caller drops it.
+ * {@code .bell-<pid>-<n>.sock} in the domain directory, mode {@code rw-------} whatever the umask
+ * as every file of the domain; a sender connects once per bell (the connection is kept) and writes
+ * one byte to ring it. A bell whose socket is gone belongs to a dead receiver: {@link #ring} says
+ * so and the caller drops it.
  *
  * <p>Bells are pooled, not kept per thread: a sleeper takes one with {@link #bell()} and gives it
  * back with {@link Bell#release()} once it is off every sleeper table. So the number of bells (three
@@ -158,6 +162,8 @@ public final class Doorbells implements AutoCloseable {
 
     /** One thread's doorbell: a listening socket and the connections of the senders that ring it. */
     public static final class Bell {
+        private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+
         private final Doorbells owner;
         private final long id;
         private final Path path;
@@ -174,6 +180,7 @@ public final class Doorbells implements AutoCloseable {
             Selector opened = null;
             try {
                 server.bind(UnixDomainSocketAddress.of(path));
+                ownerOnly(path);
                 server.configureBlocking(false);
                 opened = Selector.open();
                 server.register(opened, SelectionKey.OP_ACCEPT);
@@ -187,6 +194,18 @@ public final class Doorbells implements AutoCloseable {
                 throw e;
             }
             this.selector = opened;
+        }
+
+        /**
+         * Makes a bound socket {@code rw-------} like every file of the domain: bind creates it with
+         * the process umask, so under {@code umask 000} it would be {@code rwxrwxrwx}.
+         */
+        private static void ownerOnly(Path socket) throws IOException {
+            try {
+                Files.setPosixFilePermissions(socket, OWNER_ONLY);
+            } catch (UnsupportedOperationException e) {
+                // not a POSIX file system: the domain directory's own protection is all there is
+            }
         }
 
         /**

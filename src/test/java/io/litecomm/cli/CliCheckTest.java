@@ -146,7 +146,8 @@ class CliCheckTest {
                     + writer.process().pid() + ")"), busy.describe());
             assertTrue(busy.out().contains("ok       " + half + ": bytes, capacity 65536, 2 messages before position 256"),
                     busy.describe());
-            writer.close();
+            writer.process().destroyForcibly();
+            writer.awaitExit(Duration.ofSeconds(30));
             CliProcess.Result dead = cli("check");
             assertEquals(0, dead.exit(), dead.describe());
             assertTrue(dead.out().contains("note     " + half + ": a producer (pid " + writer.process().pid()

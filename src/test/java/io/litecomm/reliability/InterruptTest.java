@@ -119,9 +119,14 @@ class InterruptTest {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             stop.set(true);
-            thread.join(WAIT.toMillis());
+            try {
+                thread.join(WAIT.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted stopping the ping-pong thread", e);
+            }
         }
     }
 

@@ -106,6 +106,7 @@ class TwoCommsOneJvmTest {
     }
 
     @Test
+    @SuppressWarnings("try") // closes a Comm inside its try on purpose: that close is what is tested
     void sixteenThreadsOnTwoCommsAndShortLivedOnesLoseNothing() throws Exception {
         Path domain = dir.resolve("d");
         Ledger ledger = new Ledger();
@@ -172,6 +173,7 @@ class TwoCommsOneJvmTest {
     }
 
     @Test
+    @SuppressWarnings("try") // closes a Comm inside its try on purpose: that close is what is tested
     void closingOneCommKeepsTheOtherCommsProducerSlotLive() {
         Path domain = dir.resolve("d");
         String pid = Long.toString(ProcessHandle.current().pid());
