@@ -12,20 +12,19 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One channel as seen by one {@link Comm}: the queue, the receive mode, passive handlers and
  * asynchronous receivers. Typed {@link DefaultChannel} views share it. Messages this process took
  * but could not hand over (a cancelled future) wait in a local stash and are received first.
+ * Messages no receiver can decode go to the dead-letter channel ({@link DeadLetters}); failures of
+ * passive handlers go to the domain's {@link FailureHandler}, whatever they throw.
  */
 final class ChannelCore implements WatchTask, ChannelMXBean {
 
     /** The receive mode of this channel in this process. */
     enum Mode { NONE, ACTIVE, PASSIVE }
 
-    private static final Logger LOG = LoggerFactory.getLogger(ChannelCore.class);
     private static final int BATCH = 64;
 
     private final String name;
@@ -38,12 +37,16 @@ final class ChannelCore implements WatchTask, ChannelMXBean {
     private final LongAdder sent = new LongAdder();
     private final LongAdder received = new LongAdder();
     private final String directory;
+    private final DeadLetters deadLetters;
+    private final FailureHandler failurePolicy;
     private volatile boolean retired;
 
-    ChannelCore(String name, MessageQueue queue, String directory) {
+    ChannelCore(String name, MessageQueue queue, String directory, Comm comm) {
         this.name = name;
         this.queue = queue;
         this.directory = directory;
+        this.deadLetters = new DeadLetters(comm, this);
+        this.failurePolicy = comm.options().failureHandler();
     }
 
     String name() {
@@ -101,6 +104,36 @@ final class ChannelCore implements WatchTask, ChannelMXBean {
     @Override
     public long getHandlerErrors() {
         return handlerErrors.get();
+    }
+
+    @Override
+    public long getDeadLettered() {
+        return deadLetters.written();
+    }
+
+    @Override
+    public long getDeadLetterFailures() {
+        return deadLetters.failed();
+    }
+
+    /**
+     * A message this process took but cannot decode: moves its bytes to the dead-letter channel and
+     * returns the exception for the receiver. Only on the failure path.
+     */
+    MessageDecodeException undecodable(byte[] bytes, Codec<?> codec, Throwable cause) {
+        String problem = cause == null ? "decodes to null" : problem(cause);
+        boolean written = deadLetters.write(bytes, codec.descriptor(), problem);
+        return new MessageDecodeException(name, codec.descriptor(), bytes, deadLetters.channelName(), written, problem,
+                cause);
+    }
+
+    private static String problem(Throwable cause) {
+        String message = cause.getMessage();
+        if (message == null) {
+            return cause.getClass().getName();
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
     }
 
     /** Fixes the receive mode on first use; a different mode later is a usage error. */
@@ -161,13 +194,23 @@ final class ChannelCore implements WatchTask, ChannelMXBean {
     @Override
     public int doWork() {
         Mode current = mode.get();
-        if (current == Mode.PASSIVE) {
-            return handlers.isEmpty() ? 0 : dispatchPassive();
+        try {
+            if (current == Mode.PASSIVE) {
+                return handlers.isEmpty() ? 0 : dispatchPassive();
+            }
+            if (current == Mode.ACTIVE && !waiters.isEmpty()) {
+                return serveWaiters();
+            }
+            return 0;
+        } catch (InternalError fault) {
+            RuntimeException failure = Errors.mappingFault(queue, fault);
+            failWaiters(failure);
+            throw failure;
+        } catch (RuntimeException failure) {
+            // a damaged file: pending futures learn of it now; the watcher reports it and backs off
+            failWaiters(failure);
+            throw failure;
         }
-        if (current == Mode.ACTIVE && !waiters.isEmpty()) {
-            return serveWaiters();
-        }
-        return 0;
     }
 
     @Override
@@ -197,21 +240,32 @@ final class ChannelCore implements WatchTask, ChannelMXBean {
         Codec<?> lastCodec = null;
         Object decoded = null;
         boolean decodedOk = false;
+        boolean deadLettered = false;
         for (Handler<?> handler : handlers) {
             if (handler.codec != lastCodec) {
                 lastCodec = handler.codec;
+                Throwable cause = null;
                 try {
                     decoded = handler.codec.decode(message);
-                    decodedOk = true;
-                } catch (RuntimeException e) {
-                    decodedOk = false;
+                } catch (RuntimeException | StackOverflowError e) {
+                    decoded = null;
+                    cause = e;
+                }
+                decodedOk = decoded != null;
+                if (!decodedOk) {
+                    // one copy in the dead-letter channel, one report per type that cannot read it
                     handlerErrors.incrementAndGet();
-                    LOG.error("cannot decode message for handler: channel={} type={} length={}", name,
-                            handler.codec.descriptor(), message.length, e);
+                    MessageDecodeException failure = deadLettered
+                            ? new MessageDecodeException(name, handler.codec.descriptor(), message,
+                                    deadLetters.channelName(), true, cause == null ? "decodes to null" : problem(cause), cause)
+                            : undecodable(message, handler.codec, cause);
+                    deadLettered = true;
+                    Failures.report(failurePolicy, new FailureContext(FailureContext.Kind.DECODE, name, handler.consumer,
+                            message), failure);
                 }
             }
             if (decodedOk) {
-                handler.run(decoded);
+                handler.run(decoded, message);
             }
         }
     }
@@ -250,9 +304,13 @@ final class ChannelCore implements WatchTask, ChannelMXBean {
     }
 
     private void failWaiters() {
+        failWaiters(new ChannelClosedException("channel closed: channel=" + name));
+    }
+
+    private void failWaiters(RuntimeException failure) {
         Waiter<?> waiter;
         while ((waiter = waiters.poll()) != null) {
-            waiter.future.completeExceptionally(new ChannelClosedException("channel closed: channel=" + name));
+            waiter.future.completeExceptionally(failure);
         }
     }
 
@@ -276,24 +334,29 @@ final class ChannelCore implements WatchTask, ChannelMXBean {
             this.consumer = consumer;
         }
 
+        /**
+         * Runs the filter and the consumer. Whatever they throw, {@code Error}s included (an
+         * {@code OutOfMemoryError} frees what the handler allocated; an {@code InternalError} from a
+         * mapping of the user's is the user's), goes to the failure policy: one handler's fault
+         * never stops the others or the watcher.
+         */
         @SuppressWarnings("unchecked")
-        void run(Object decoded) {
+        void run(Object decoded, byte[] message) {
             T value = (T) decoded;
             try {
                 if (filter.test(value)) {
                     consumer.accept(value);
                 }
-            } catch (OutOfMemoryError | InternalError fatal) {
-                throw fatal;
-            } catch (RuntimeException | Error e) {
+            } catch (Throwable failure) {
                 handlerErrors.incrementAndGet();
-                LOG.error("handler failed: channel={} handler={}", name, consumer, e);
+                Failures.report(failurePolicy, new FailureContext(FailureContext.Kind.CHANNEL_HANDLER, name, consumer,
+                        message), failure);
             }
         }
     }
 
     /** A pending {@code receiveAsync}. */
-    private static final class Waiter<T> {
+    private final class Waiter<T> {
         final Codec<T> codec;
         final CompletableFuture<T> future;
 
@@ -302,13 +365,22 @@ final class ChannelCore implements WatchTask, ChannelMXBean {
             this.future = future;
         }
 
-        /** Completes with the message; {@code false} if the future was cancelled meanwhile. */
+        /**
+         * Completes with the message; {@code false} if the future was cancelled meanwhile. A message
+         * that cannot be decoded is dead-lettered and fails the future: it is consumed either way.
+         */
         boolean complete(byte[] message) {
             T value;
+            Throwable cause = null;
             try {
                 value = codec.decode(message);
-            } catch (RuntimeException e) {
-                return future.completeExceptionally(e);
+            } catch (RuntimeException | StackOverflowError e) {
+                value = null;
+                cause = e;
+            }
+            if (value == null) {
+                future.completeExceptionally(undecodable(message, codec, cause));
+                return true;
             }
             return future.complete(value);
         }

@@ -374,17 +374,16 @@ final class DefaultChannel<T> implements Channel<T> {
         }
     }
 
+    /** Decodes; a message that cannot be decoded is dead-lettered and thrown as {@link MessageDecodeException}. */
     private T decode(byte[] bytes) {
         T value;
         try {
             value = codec.decode(bytes);
-        } catch (IllegalArgumentException e) {
-            throw new CommException("cannot decode message: channel=" + name() + " type=" + codec.descriptor()
-                    + " length=" + bytes.length + " cause=" + e.getMessage(), e);
+        } catch (RuntimeException | StackOverflowError e) {
+            throw core.undecodable(bytes, codec, e);
         }
         if (value == null) {
-            throw new CommException("cannot decode message: channel=" + name() + " type=" + codec.descriptor()
-                    + " length=" + bytes.length + " cause=decodes to null");
+            throw core.undecodable(bytes, codec, null);
         }
         return value;
     }

@@ -113,7 +113,7 @@ public final class ProcessManager implements AutoCloseable {
                 options.environment(), options.workingDirectory(), rule(options), options.stopGracePeriod(),
                 options.exitWithParent());
         ChildSupervisor supervisor = new ChildSupervisor(spec, comm.directory(), scheduler);
-        comm.channel(name + CONTROL_SUFFIX).onReceive(request -> onControl(supervisor, request));
+        comm.libraryChannel(name + CONTROL_SUFFIX).onReceive(request -> onControl(supervisor, request));
         children.put(name, supervisor);
     }
 
@@ -259,7 +259,7 @@ public final class ProcessManager implements AutoCloseable {
     private static void sendControl(String request) {
         String name = Comm.processName().orElseThrow(() -> new IllegalStateException(
                 "not a child started by ProcessManager: environment variable " + Comm.ENV_PROCESS_NAME + " is not set"));
-        Comm.current().channel(name + CONTROL_SUFFIX)
+        Comm.current().libraryChannel(name + CONTROL_SUFFIX)
                 .send(Map.of("request", request, "pid", ProcessHandle.current().pid()));
     }
 

@@ -279,15 +279,14 @@ public final class SharedMemory {
             }
         }
 
+        /** Whatever the subscriber throws, {@code Error}s included, goes to the failure policy; the others go on. */
         private void deliver(Subscriber subscriber, byte[] payload) {
             try {
                 subscriber.handler().accept(mapper.readValue(payload, Object.class));
-            } catch (IOException e) {
+            } catch (Throwable e) {
                 handlerErrors.incrementAndGet();
-                LOG.error("cannot decode published message: topic={} length={}", subscriber.topic(), payload.length, e);
-            } catch (RuntimeException | StackOverflowError e) {
-                handlerErrors.incrementAndGet();
-                LOG.error("subscriber failed: topic={} handler={}", subscriber.topic(), subscriber.handler(), e);
+                Failures.report(comm.options().failureHandler(), new FailureContext(FailureContext.Kind.SUBSCRIBER,
+                        "pubsub:" + subscriber.topic(), subscriber.handler(), payload), e);
             }
         }
 
