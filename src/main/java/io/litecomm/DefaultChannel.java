@@ -285,7 +285,11 @@ final class DefaultChannel<T> implements Channel<T> {
         core.enter(ChannelCore.Mode.ACTIVE);
         byte[] now = core.take();
         if (now != null) {
-            return CompletableFuture.completedFuture(decode(now));
+            try {
+                return CompletableFuture.completedFuture(decode(now));
+            } catch (MessageDecodeException undecodable) {
+                return CompletableFuture.failedFuture(undecodable);
+            }
         }
         CompletableFuture<T> future = new CompletableFuture<>();
         core.await(codec, future);

@@ -87,11 +87,14 @@ public final class JsonSupport {
      * @return e.g. {@code Unexpected end-of-input in an array at line 1 column 4}
      */
     public static String describe(JsonProcessingException e) {
-        String original = e.getOriginalMessage();
-        if (e instanceof StreamConstraintsException && original != null && original.contains("nesting depth")) {
-            boolean writing = original.contains("StreamWriteConstraints");
-            return "nested too deeply: limit=" + (writing ? MAX_WRITE_NESTING_DEPTH : MAX_NESTING_DEPTH) + " levels";
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String message = t.getMessage();
+            if (t instanceof StreamConstraintsException && message != null && message.contains("nesting depth")) {
+                boolean writing = message.contains("StreamWriteConstraints");
+                return "nested too deeply: limit=" + (writing ? MAX_WRITE_NESTING_DEPTH : MAX_NESTING_DEPTH) + " levels";
+            }
         }
+        String original = e.getOriginalMessage();
         String text = original == null ? e.getClass().getSimpleName() : original;
         int newline = text.indexOf('\n');
         if (newline >= 0) {
