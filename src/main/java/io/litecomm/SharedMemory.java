@@ -184,7 +184,7 @@ public final class SharedMemory {
             payload = mapper.writeValueAsBytes(data);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("cannot serialise message as JSON: topic=" + topic
-                    + " cause=" + e.getOriginalMessage(), e);
+                    + " cause=" + io.litecomm.codec.JsonSupport.describe(e), e);
         }
         int max = call(store::maxPublishLength);
         if (payload.length > max) {
