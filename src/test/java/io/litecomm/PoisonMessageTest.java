@@ -218,6 +218,47 @@ class PoisonMessageTest {
         assertDeadLetters("xproc", List.of("{\"from\":\"child\"}".getBytes(StandardCharsets.UTF_8)));
     }
 
+    @Test
+    void aChildsPassiveHandlerGoesOnAfterAPoisonMessageAndItsDeadLetterReachesTheParent() {
+        try (ChildJvm child = ChildJvm.start(dir.resolve("logs"), PassiveReceiver.class, comm.directory().toString())) {
+            child.awaitOutput("ready", Duration.ofSeconds(30));
+            Channel<Object> untyped = comm.channel("xpassive");
+            untyped.send(Map.of("a", 1));
+            untyped.send("good");
+            child.awaitOutput("got good", Duration.ofSeconds(30));
+            String out = child.output();
+            assertTrue(out.contains("failure DECODE xpassive MessageDecodeException length=7"), out);
+            assertFalse(out.contains("got {"), out);
+        }
+        assertDeadLetters("xpassive", List.of(MAP));
+    }
+
+    /** Child: a passive String handler on "xpassive" that prints what it gets and what fails. */
+    public static final class PassiveReceiver {
+        /**
+         * Runs the child until the parent goes.
+         *
+         * @param args the domain directory
+         * @throws InterruptedException never in practice
+         */
+        public static void main(String[] args) throws InterruptedException {
+            ChildJvm.haltWhenParentGone();
+            CommOptions options = CommOptions.builder().failureHandler((context, failure) -> say("failure "
+                    + context.kind() + " " + context.source() + " " + failure.getClass().getSimpleName() + " length="
+                    + context.payload().map(p -> p.length).orElse(-1))).build();
+            try (Comm child = Comm.open(Path.of(args[0]), options)) {
+                child.channel("xpassive", String.class).onReceive(message -> say("got " + message));
+                say("ready");
+                Thread.currentThread().join(TimeUnit.MINUTES.toMillis(2));
+            }
+        }
+
+        private static void say(String line) {
+            System.out.println(line);
+            System.out.flush();
+        }
+    }
+
     /** Child: sends an untyped Map, then a good String, into the parent's String channel "xproc". */
     public static final class UntypedSender {
         /**
