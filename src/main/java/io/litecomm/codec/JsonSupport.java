@@ -100,7 +100,7 @@ public final class JsonSupport {
         if (newline >= 0) {
             text = text.substring(0, newline);
         }
-        text = JACKSON_HINTS.matcher(text).replaceAll("").trim();
+        text = JACKSON_HINTS.matcher(text).replaceAll("").replace("`", "").trim();
         JsonLocation location = e.getLocation();
         if (location != null && location.getLineNr() > 0 && !(e instanceof JsonGenerationException)) {
             text += " at line " + location.getLineNr() + " column " + location.getColumnNr();
