@@ -218,6 +218,11 @@ final class ChannelCore implements WatchTask, ChannelMXBean {
         return retired;
     }
 
+    @Override
+    public String toString() {
+        return "channel=" + name + " file=" + queue.location();
+    }
+
     /** This process no longer uses the channel (deleted): the watcher drops it. */
     void retire() {
         retired = true;

@@ -270,6 +270,11 @@ public final class SharedMemory {
         }
 
         @Override
+        public String toString() {
+            return "pubsub ring=" + store.location();
+        }
+
+        @Override
         public void message(long position, String topic, byte[] payload) {
             for (Subscriber subscriber : subscribers) {
                 if (subscriber.topic().equals(topic) && position >= subscriber.from()) {

@@ -1,15 +1,19 @@
 package io.litecomm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.litecomm.testing.ChildJvm.Await;
+import java.io.RandomAccessFile;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -99,6 +103,29 @@ class WatcherFailureTest {
         assertEquals(4, ((DefaultChannel<String>) faulty).core().getHandlerErrors());
         assertEquals(1, memory.handlerErrors());
         assertEquals(0, ((DefaultChannel<String>) healthy).core().getHandlerErrors());
+    }
+
+    @Test
+    void aFaultingFileIsReportedAndTheOtherChannelsGoOn() throws Exception {
+        Channel<String> victim = comm.channel("victim", String.class);
+        Channel<String> asyncVictim = comm.channel("async-victim", String.class);
+        Channel<String> bystander = comm.channel("bystander", String.class);
+        List<String> got = new CopyOnWriteArrayList<>();
+        victim.onReceive(got::add);
+        bystander.onReceive(got::add);
+        CompletableFuture<String> pending = asyncVictim.receiveAsync();
+        for (String name : List.of("victim", "async-victim")) {
+            try (RandomAccessFile file = new RandomAccessFile(comm.directory().resolve(name + ".chan").toFile(), "rw")) {
+                file.setLength(0);
+            }
+        }
+        ExecutionException e = assertThrows(ExecutionException.class, () -> pending.get(WAIT.toSeconds(), TimeUnit.SECONDS));
+        assertInstanceOf(CorruptFileException.class, e.getCause());
+        Await.until(() -> seen.stream().anyMatch(line -> line.startsWith("WATCHER channel=victim ")), WAIT,
+                () -> "the truncated passive channel was not reported: " + seen);
+        bystander.send("still here");
+        Await.until(() -> got.contains("still here"), WAIT, () -> "the other channels went silent: " + seen);
+        assertTrue(seen.stream().allMatch(line -> line.startsWith("WATCHER ")), seen.toString());
     }
 
     @Test
