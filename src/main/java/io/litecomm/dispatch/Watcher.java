@@ -176,15 +176,16 @@ public final class Watcher implements AutoCloseable {
         IdleStrategy idle = idleStrategies.get();
         Thread self = Thread.currentThread();
         while (!closed && thread == self) {
-            int work = 0;
             try {
+                int work = 0;
                 for (Entry entry : tasks) {
                     work += entry.poll();
                 }
+                idle.idle(work);
             } catch (Throwable loopFailure) {
+                // e.g. a fault on a mapping that the JVM reports late, after the task returned
                 failed(null, loopFailure);
             }
-            idle.idle(work);
         }
     }
 
