@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How a {@link Comm} behaves in this process: default channel options, the JSON mapper, and how
- * long idle waits may park.
+ * How a {@link Comm} behaves in this process: default channel options, the JSON mapper, how
+ * long idle waits may park, and the failure policy of its watcher thread ({@link #failureHandler()}).
  *
  * <p>Blocking calls and the watcher poll the mapped files: they spin briefly, then yield, then park
  * for doubling periods up to {@link #maxPark()} (default 1 ms); after a quiet spell of about a
