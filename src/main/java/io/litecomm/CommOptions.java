@@ -206,7 +206,9 @@ public final class CommOptions {
 
         /**
          * Sets the JSON mapper. It must not enable default typing: litecomm never reads class names
-         * from the wire.
+         * from the wire. The default, {@link JsonSupport#newMapper()}, binds typed values strictly
+         * (no float-to-int or string-to-number coercion) and bounds nesting; a mapper of your own
+         * keeps its own settings, so start from that one.
          *
          * @param mapper the mapper
          * @return this builder
