@@ -16,6 +16,12 @@ import java.util.function.Predicate;
  * handlers run by the domain's watcher thread). Mixing them on one channel in one {@link Comm}
  * throws {@link IllegalStateException}. Sending needs no mode.
  *
+ * <p>A message that this process takes but cannot decode into {@code T} is never lost: an active
+ * receive throws {@link MessageDecodeException} (with the raw bytes), a passive one reports it to
+ * the domain's {@link FailureHandler}, and either way the bytes go to the dead-letter channel
+ * {@code {name}.dead} (a {@code byte[]} channel any process can drain); the next message is
+ * received normally. JSON types are strict: {@code 3.7} or {@code "12"} is no {@code Integer}.
+ *
  * <pre>{@code
  * Channel<String> jobs = comm.channel("jobs", String.class);
  * jobs.send("hello");                 // blocks while the channel is full
@@ -74,6 +80,7 @@ public interface Channel<T> extends Iterable<T> {
      * @return the message
      * @throws ChannelClosedException once the channel is closed and drained
      * @throws CommInterruptedException if the thread is interrupted while waiting
+     * @throws MessageDecodeException if the message taken cannot be decoded (it was dead-lettered)
      */
     T receive();
 
@@ -83,6 +90,7 @@ public interface Channel<T> extends Iterable<T> {
      * @param timeout how long to wait
      * @return the message, or empty if the time ran out or the channel is closed and drained
      * @throws CommInterruptedException if the thread is interrupted while waiting
+     * @throws MessageDecodeException if the message taken cannot be decoded (it was dead-lettered)
      */
     Optional<T> receive(Duration timeout);
 
@@ -90,13 +98,15 @@ public interface Channel<T> extends Iterable<T> {
      * Receives a message if one is ready (active mode).
      *
      * @return the message, or empty
+     * @throws MessageDecodeException if the message taken cannot be decoded (it was dead-lettered)
      */
     Optional<T> tryReceive();
 
     /**
      * Receives the next message asynchronously (active mode): the domain's watcher thread completes
      * the future. A future cancelled before completion takes no message; the future completes
-     * exceptionally with {@link ChannelClosedException} once the channel is closed and drained.
+     * exceptionally with {@link ChannelClosedException} once the channel is closed and drained, and
+     * with {@link MessageDecodeException} for a message it cannot decode (dead-lettered).
      *
      * @return the future message
      */
@@ -113,8 +123,10 @@ public interface Channel<T> extends Iterable<T> {
     /**
      * Runs {@code handler} for every message this process takes that {@code filter} accepts
      * (passive mode). Handlers run on the domain's watcher thread, one message at a time in channel
-     * order, every accepting handler in registration order. A handler that throws is logged with
-     * the channel's name and the others still run. A message no filter accepts is dropped.
+     * order, every accepting handler in registration order. Whatever a filter or handler throws,
+     * {@code Error}s included, goes to the domain's {@link FailureHandler} (logged at ERROR by
+     * default) and the others still run. A message no filter accepts is dropped; one the handlers'
+     * type cannot decode is dead-lettered and reported to the failure handler.
      *
      * @param filter which messages the handler wants
      * @param handler the handler

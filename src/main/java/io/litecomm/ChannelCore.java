@@ -3,6 +3,9 @@ package io.litecomm;
 import io.litecomm.codec.Codec;
 import io.litecomm.dispatch.WatchTask;
 import io.litecomm.spi.MessageQueue;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -12,20 +15,19 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One channel as seen by one {@link Comm}: the queue, the receive mode, passive handlers and
  * asynchronous receivers. Typed {@link DefaultChannel} views share it. Messages this process took
  * but could not hand over (a cancelled future) wait in a local stash and are received first.
+ * Messages no receiver can decode go to the dead-letter channel ({@link DeadLetters}); failures of
+ * passive handlers go to the domain's {@link FailureHandler}, whatever they throw.
  */
 final class ChannelCore implements WatchTask, ChannelMXBean {
 
     /** The receive mode of this channel in this process. */
     enum Mode { NONE, ACTIVE, PASSIVE }
 
-    private static final Logger LOG = LoggerFactory.getLogger(ChannelCore.class);
     private static final int BATCH = 64;
 
     private final String name;
@@ -38,12 +40,33 @@ final class ChannelCore implements WatchTask, ChannelMXBean {
     private final LongAdder sent = new LongAdder();
     private final LongAdder received = new LongAdder();
     private final String directory;
+    private final DeadLetters deadLetters;
+    private final FailureHandler failurePolicy;
     private volatile boolean retired;
+    /** Length of the channel's file when this process opened it; -1 if its location is no file. */
+    private final long openedLength;
 
-    ChannelCore(String name, MessageQueue queue, String directory) {
+    ChannelCore(String name, MessageQueue queue, String directory, Comm comm) {
         this.name = name;
         this.queue = queue;
         this.directory = directory;
+        this.deadLetters = new DeadLetters(comm, this);
+        this.failurePolicy = comm.options().failureHandler();
+        this.openedLength = fileLength(queue.location());
+    }
+
+    private static long fileLength(String location) {
+        try {
+            return Files.size(Path.of(location));
+        } catch (IOException | RuntimeException notAFile) {
+            return -1;
+        }
+    }
+
+    /** Whether the channel's file is shorter than when it was opened: a truncation, which faults the mapping. */
+    private boolean shrunk() {
+        long now = openedLength < 0 ? -1 : fileLength(queue.location());
+        return now >= 0 && now < openedLength;
     }
 
     String name() {
@@ -101,6 +124,36 @@ final class ChannelCore implements WatchTask, ChannelMXBean {
     @Override
     public long getHandlerErrors() {
         return handlerErrors.get();
+    }
+
+    @Override
+    public long getDeadLettered() {
+        return deadLetters.written();
+    }
+
+    @Override
+    public long getDeadLetterFailures() {
+        return deadLetters.failed();
+    }
+
+    /**
+     * A message this process took but cannot decode: moves its bytes to the dead-letter channel and
+     * returns the exception for the receiver. Only on the failure path.
+     */
+    MessageDecodeException undecodable(byte[] bytes, Codec<?> codec, Throwable cause) {
+        String problem = cause == null ? "decodes to null" : problem(cause);
+        boolean written = deadLetters.write(bytes, codec.descriptor(), problem);
+        return new MessageDecodeException(name, codec.descriptor(), bytes, deadLetters.channelName(), written, problem,
+                cause);
+    }
+
+    private static String problem(Throwable cause) {
+        String message = cause.getMessage();
+        if (message == null) {
+            return cause.getClass().getName();
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
     }
 
     /** Fixes the receive mode on first use; a different mode later is a usage error. */
@@ -161,18 +214,39 @@ final class ChannelCore implements WatchTask, ChannelMXBean {
     @Override
     public int doWork() {
         Mode current = mode.get();
-        if (current == Mode.PASSIVE) {
-            return handlers.isEmpty() ? 0 : dispatchPassive();
+        try {
+            int work = 0;
+            if (current == Mode.PASSIVE) {
+                work = handlers.isEmpty() ? 0 : dispatchPassive();
+            } else if (current == Mode.ACTIVE && !waiters.isEmpty()) {
+                work = serveWaiters();
+            }
+            return work;
+        } catch (InternalError fault) {
+            // The JVM may report a fault on a mapping late, in whichever task the watcher runs next:
+            // only a file that is shorter than when it was opened latches its channel as corrupt.
+            // Any other fault is passed on: the watcher reports it and tries again.
+            if (!shrunk()) {
+                throw fault;
+            }
+            RuntimeException failure = Errors.mappingFault(queue, fault);
+            failWaiters(failure);
+            throw failure;
+        } catch (RuntimeException failure) {
+            // a damaged file: pending futures learn of it now; the watcher reports it and backs off
+            failWaiters(failure);
+            throw failure;
         }
-        if (current == Mode.ACTIVE && !waiters.isEmpty()) {
-            return serveWaiters();
-        }
-        return 0;
     }
 
     @Override
     public boolean isDone() {
         return retired;
+    }
+
+    @Override
+    public String toString() {
+        return "channel=" + name + " file=" + queue.location();
     }
 
     /** This process no longer uses the channel (deleted): the watcher drops it. */
@@ -197,21 +271,32 @@ final class ChannelCore implements WatchTask, ChannelMXBean {
         Codec<?> lastCodec = null;
         Object decoded = null;
         boolean decodedOk = false;
+        boolean deadLettered = false;
         for (Handler<?> handler : handlers) {
             if (handler.codec != lastCodec) {
                 lastCodec = handler.codec;
+                Throwable cause = null;
                 try {
                     decoded = handler.codec.decode(message);
-                    decodedOk = true;
-                } catch (RuntimeException e) {
-                    decodedOk = false;
+                } catch (RuntimeException | StackOverflowError e) {
+                    decoded = null;
+                    cause = e;
+                }
+                decodedOk = decoded != null;
+                if (!decodedOk) {
+                    // one copy in the dead-letter channel, one report per type that cannot read it
                     handlerErrors.incrementAndGet();
-                    LOG.error("cannot decode message for handler: channel={} type={} length={}", name,
-                            handler.codec.descriptor(), message.length, e);
+                    MessageDecodeException failure = deadLettered
+                            ? new MessageDecodeException(name, handler.codec.descriptor(), message,
+                                    deadLetters.channelName(), true, cause == null ? "decodes to null" : problem(cause), cause)
+                            : undecodable(message, handler.codec, cause);
+                    deadLettered = true;
+                    Failures.report(failurePolicy, new FailureContext(FailureContext.Kind.DECODE, name, handler.consumer,
+                            message), failure);
                 }
             }
             if (decodedOk) {
-                handler.run(decoded);
+                handler.run(decoded, message);
             }
         }
     }
@@ -250,9 +335,13 @@ final class ChannelCore implements WatchTask, ChannelMXBean {
     }
 
     private void failWaiters() {
+        failWaiters(new ChannelClosedException("channel closed: channel=" + name));
+    }
+
+    private void failWaiters(RuntimeException failure) {
         Waiter<?> waiter;
         while ((waiter = waiters.poll()) != null) {
-            waiter.future.completeExceptionally(new ChannelClosedException("channel closed: channel=" + name));
+            waiter.future.completeExceptionally(failure);
         }
     }
 
@@ -276,24 +365,29 @@ final class ChannelCore implements WatchTask, ChannelMXBean {
             this.consumer = consumer;
         }
 
+        /**
+         * Runs the filter and the consumer. Whatever they throw, {@code Error}s included (an
+         * {@code OutOfMemoryError} frees what the handler allocated; an {@code InternalError} from a
+         * mapping of the user's is the user's), goes to the failure policy: one handler's fault
+         * never stops the others or the watcher.
+         */
         @SuppressWarnings("unchecked")
-        void run(Object decoded) {
+        void run(Object decoded, byte[] message) {
             T value = (T) decoded;
             try {
                 if (filter.test(value)) {
                     consumer.accept(value);
                 }
-            } catch (OutOfMemoryError | InternalError fatal) {
-                throw fatal;
-            } catch (RuntimeException | Error e) {
+            } catch (Throwable failure) {
                 handlerErrors.incrementAndGet();
-                LOG.error("handler failed: channel={} handler={}", name, consumer, e);
+                Failures.report(failurePolicy, new FailureContext(FailureContext.Kind.CHANNEL_HANDLER, name, consumer,
+                        message), failure);
             }
         }
     }
 
     /** A pending {@code receiveAsync}. */
-    private static final class Waiter<T> {
+    private final class Waiter<T> {
         final Codec<T> codec;
         final CompletableFuture<T> future;
 
@@ -302,13 +396,22 @@ final class ChannelCore implements WatchTask, ChannelMXBean {
             this.future = future;
         }
 
-        /** Completes with the message; {@code false} if the future was cancelled meanwhile. */
+        /**
+         * Completes with the message; {@code false} if the future was cancelled meanwhile. A message
+         * that cannot be decoded is dead-lettered and fails the future: it is consumed either way.
+         */
         boolean complete(byte[] message) {
             T value;
+            Throwable cause = null;
             try {
                 value = codec.decode(message);
-            } catch (RuntimeException e) {
-                return future.completeExceptionally(e);
+            } catch (RuntimeException | StackOverflowError e) {
+                value = null;
+                cause = e;
+            }
+            if (value == null) {
+                future.completeExceptionally(undecodable(message, codec, cause));
+                return true;
             }
             return future.complete(value);
         }

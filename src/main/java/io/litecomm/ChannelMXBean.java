@@ -69,4 +69,19 @@ public interface ChannelMXBean {
      * @return the count
      */
     long getHandlerErrors();
+
+    /**
+     * Messages this {@code Comm} could not decode and moved to the dead-letter channel {@code {name}.dead}.
+     *
+     * @return the count
+     */
+    long getDeadLettered();
+
+    /**
+     * Messages this {@code Comm} could not decode and could not move to the dead-letter channel
+     * either (it was full, closed or damaged); each was logged at ERROR with its length.
+     *
+     * @return the count
+     */
+    long getDeadLetterFailures();
 }

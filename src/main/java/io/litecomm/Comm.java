@@ -74,7 +74,10 @@ public final class Comm implements AutoCloseable {
         this.transport = new MailboxTransport(domain, options.recoveryTimeout());
         this.doorbells = new Doorbells(directory);
         this.maxParkNanos = options.maxPark().toNanos();
-        this.watcher = new Watcher("litecomm-watcher-" + directory.getFileName(), this::newIdleStrategy);
+        this.watcher = new Watcher("litecomm-watcher-" + directory.getFileName(), this::newIdleStrategy,
+                (task, failure) -> Failures.report(options.failureHandler(), new FailureContext(
+                        FailureContext.Kind.WATCHER, String.valueOf(task), null, null), failure));
+        Jmx.register(new WatcherView(watcher), Jmx.watcherName(jmxId));
     }
 
     /**
@@ -269,6 +272,19 @@ public final class Comm implements AutoCloseable {
      * @return the channel
      */
     public <T> Channel<T> channel(String name, Codec<T> codec, ChannelOptions channelOptions) {
+        Names.checkUser(name);
+        Objects.requireNonNull(codec, "codec");
+        Names.checkDeadLetterType(name, codec.descriptor());
+        return libraryChannel(name, codec, channelOptions);
+    }
+
+    /** Opens or creates an untyped channel of any name, reserved ones included: for the library's own channels. */
+    Channel<Object> libraryChannel(String name) {
+        return libraryChannel(name, Codecs.json(options.objectMapper(), Object.class), options.channelDefaults());
+    }
+
+    /** Opens or creates a channel of any name, reserved ones included: for the library's own channels. */
+    <T> Channel<T> libraryChannel(String name, Codec<T> codec, ChannelOptions channelOptions) {
         Names.check(name);
         Objects.requireNonNull(codec, "codec");
         Objects.requireNonNull(channelOptions, "channelOptions");
@@ -286,6 +302,11 @@ public final class Comm implements AutoCloseable {
      * @throws NoSuchChannelException if there is no such channel
      */
     public Channel<Object> getChannel(String name) {
+        Names.checkUser(name);
+        return existingChannel(name);
+    }
+
+    private Channel<Object> existingChannel(String name) {
         Names.check(name);
         ChannelCore core = core(name, () -> transport.openExisting(name).orElseThrow(() ->
                 new NoSuchChannelException("no such channel: channel=" + name + " dir=" + directory)));
@@ -303,7 +324,7 @@ public final class Comm implements AutoCloseable {
         Map<String, Channel<?>> channels = new LinkedHashMap<>();
         for (String name : call(transport::list)) {
             try {
-                channels.put(name, getChannel(name));
+                channels.put(name, existingChannel(name));
             } catch (NoSuchChannelException deletedMeanwhile) {
                 // gone between listing and opening
             }
@@ -375,6 +396,7 @@ public final class Comm implements AutoCloseable {
         }
         closed = true;
         watcher.close();
+        Jmx.unregister(Jmx.watcherName(jmxId));
         doorbells.close();
         for (ChannelCore core : cores.values()) {
             Jmx.unregister(Jmx.channelName(jmxId, core.name()));
@@ -405,7 +427,7 @@ public final class Comm implements AutoCloseable {
         }
         if (core == null) {
             MessageQueue queue = call(opener::get);
-            ChannelCore fresh = new ChannelCore(name, queue, directory.toString());
+            ChannelCore fresh = new ChannelCore(name, queue, directory.toString(), this);
             core = cores.putIfAbsent(name, fresh);
             if (core == null) {
                 core = fresh;

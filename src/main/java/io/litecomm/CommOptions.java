@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How a {@link Comm} behaves in this process: default channel options, the JSON mapper, and how
- * long idle waits may park.
+ * How a {@link Comm} behaves in this process: default channel options, the JSON mapper, how
+ * long idle waits may park, and the failure policy of its watcher thread ({@link #failureHandler()}).
  *
  * <p>Blocking calls and the watcher poll the mapped files: they spin briefly, then yield, then park
  * for doubling periods up to {@link #maxPark()} (default 1 ms); after a quiet spell of about a
@@ -28,8 +28,10 @@ public final class CommOptions {
     private final int pubSubCapacity;
     private final Duration recoveryTimeout;
     private final WaitStrategy waitStrategy;
+    private final FailureHandler failureHandler;
 
     private CommOptions(Builder builder) {
+        this.failureHandler = builder.failureHandler;
         this.waitStrategy = builder.waitStrategy;
         this.recoveryTimeout = builder.recoveryTimeout;
         this.pubSubCapacity = builder.pubSubCapacity;
@@ -115,6 +117,16 @@ public final class CommOptions {
         return waitStrategy;
     }
 
+    /**
+     * The failure policy: what happens when a passive handler, a pub/sub subscriber or a watcher
+     * task fails, or a passive message cannot be decoded. Default {@link FailureHandler#logging()}.
+     *
+     * @return the policy
+     */
+    public FailureHandler failureHandler() {
+        return failureHandler;
+    }
+
     /** Builds {@link CommOptions}. */
     public static final class Builder {
         private ChannelOptions channelDefaults = ChannelOptions.defaults();
@@ -123,8 +135,21 @@ public final class CommOptions {
         private int pubSubCapacity = 1 << 20;
         private Duration recoveryTimeout = Duration.ofSeconds(2);
         private WaitStrategy waitStrategy = WaitStrategy.BACKOFF;
+        private FailureHandler failureHandler = FailureHandler.logging();
 
         private Builder() {
+        }
+
+        /**
+         * Sets the failure policy for passive handlers, pub/sub subscribers, passive decode failures
+         * and watcher tasks. It runs on the watcher thread; whatever it throws is logged and ignored.
+         *
+         * @param handler the policy
+         * @return this builder
+         */
+        public Builder failureHandler(FailureHandler handler) {
+            this.failureHandler = Objects.requireNonNull(handler, "handler");
+            return this;
         }
 
         /**
@@ -181,7 +206,9 @@ public final class CommOptions {
 
         /**
          * Sets the JSON mapper. It must not enable default typing: litecomm never reads class names
-         * from the wire.
+         * from the wire. The default, {@link JsonSupport#newMapper()}, binds typed values strictly
+         * (no float-to-int or string-to-number coercion) and bounds nesting; a mapper of your own
+         * keeps its own settings, so start from that one.
          *
          * @param mapper the mapper
          * @return this builder

@@ -285,7 +285,11 @@ final class DefaultChannel<T> implements Channel<T> {
         core.enter(ChannelCore.Mode.ACTIVE);
         byte[] now = core.take();
         if (now != null) {
-            return CompletableFuture.completedFuture(decode(now));
+            try {
+                return CompletableFuture.completedFuture(decode(now));
+            } catch (MessageDecodeException undecodable) {
+                return CompletableFuture.failedFuture(undecodable);
+            }
         }
         CompletableFuture<T> future = new CompletableFuture<>();
         core.await(codec, future);
@@ -374,17 +378,16 @@ final class DefaultChannel<T> implements Channel<T> {
         }
     }
 
+    /** Decodes; a message that cannot be decoded is dead-lettered and thrown as {@link MessageDecodeException}. */
     private T decode(byte[] bytes) {
         T value;
         try {
             value = codec.decode(bytes);
-        } catch (IllegalArgumentException e) {
-            throw new CommException("cannot decode message: channel=" + name() + " type=" + codec.descriptor()
-                    + " length=" + bytes.length + " cause=" + e.getMessage(), e);
+        } catch (RuntimeException | StackOverflowError e) {
+            throw core.undecodable(bytes, codec, e);
         }
         if (value == null) {
-            throw new CommException("cannot decode message: channel=" + name() + " type=" + codec.descriptor()
-                    + " length=" + bytes.length + " cause=decodes to null");
+            throw core.undecodable(bytes, codec, null);
         }
         return value;
     }

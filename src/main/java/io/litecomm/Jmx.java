@@ -28,6 +28,10 @@ final class Jmx {
         return name("io.litecomm:type=Channel,comm=" + commId + ",name=" + ObjectName.quote(channel));
     }
 
+    static ObjectName watcherName(String commId) {
+        return name("io.litecomm:type=Watcher,comm=" + commId);
+    }
+
     static ObjectName sharedMemoryName(String commId) {
         return name("io.litecomm:type=SharedMemory,comm=" + commId);
     }

@@ -135,7 +135,7 @@ public final class ProcessManager implements AutoCloseable {
                 options.exitWithParent(), launch, OutputMode.valueOf(options.output().name()), options.startTimeout(),
                 !options.forwardChildLogs());
         ChildSupervisor supervisor = new ChildSupervisor(spec, comm.directory(), scheduler);
-        comm.channel(name + CONTROL_SUFFIX).onReceive(request -> onControl(supervisor, request));
+        comm.libraryChannel(name + CONTROL_SUFFIX).onReceive(request -> onControl(supervisor, request));
         children.put(name, supervisor);
     }
 
@@ -303,7 +303,7 @@ public final class ProcessManager implements AutoCloseable {
     private static void sendControl(String request) {
         String name = Comm.processName().orElseThrow(() -> new IllegalStateException(
                 "not a child started by ProcessManager: environment variable " + Comm.ENV_PROCESS_NAME + " is not set"));
-        Comm.current().channel(name + CONTROL_SUFFIX)
+        Comm.current().libraryChannel(name + CONTROL_SUFFIX)
                 .send(Map.of("request", request, "pid", ProcessHandle.current().pid()));
     }
 

@@ -66,6 +66,8 @@ public final class Select<T> {
      * @return the message and its channel
      * @throws ChannelClosedException once every channel is closed and drained
      * @throws CommInterruptedException if the thread is interrupted while waiting
+     * @throws MessageDecodeException if the message taken cannot be decoded (it was dead-lettered;
+     *     the next call goes on)
      */
     public Selected<T> receive() {
         return await(Long.MAX_VALUE).orElseThrow(() ->

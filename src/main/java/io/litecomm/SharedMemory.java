@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.litecomm.dispatch.WatchTask;
 import io.litecomm.spi.SharedStore;
-import java.io.IOException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -185,7 +184,7 @@ public final class SharedMemory {
             payload = mapper.writeValueAsBytes(data);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("cannot serialise message as JSON: topic=" + topic
-                    + " cause=" + e.getOriginalMessage(), e);
+                    + " cause=" + io.litecomm.codec.JsonSupport.describe(e), e);
         }
         int max = call(store::maxPublishLength);
         if (payload.length > max) {
@@ -271,6 +270,11 @@ public final class SharedMemory {
         }
 
         @Override
+        public String toString() {
+            return "pubsub ring=" + store.location();
+        }
+
+        @Override
         public void message(long position, String topic, byte[] payload) {
             for (Subscriber subscriber : subscribers) {
                 if (subscriber.topic().equals(topic) && position >= subscriber.from()) {
@@ -279,15 +283,14 @@ public final class SharedMemory {
             }
         }
 
+        /** Whatever the subscriber throws, {@code Error}s included, goes to the failure policy; the others go on. */
         private void deliver(Subscriber subscriber, byte[] payload) {
             try {
                 subscriber.handler().accept(mapper.readValue(payload, Object.class));
-            } catch (IOException e) {
+            } catch (Throwable e) {
                 handlerErrors.incrementAndGet();
-                LOG.error("cannot decode published message: topic={} length={}", subscriber.topic(), payload.length, e);
-            } catch (RuntimeException | StackOverflowError e) {
-                handlerErrors.incrementAndGet();
-                LOG.error("subscriber failed: topic={} handler={}", subscriber.topic(), subscriber.handler(), e);
+                Failures.report(comm.options().failureHandler(), new FailureContext(FailureContext.Kind.SUBSCRIBER,
+                        "pubsub:" + subscriber.topic(), subscriber.handler(), payload), e);
             }
         }
 

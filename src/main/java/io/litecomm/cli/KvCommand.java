@@ -70,7 +70,7 @@ final class KvCommand implements Command {
         if (action.equals("set")) {
             String text = args.positional(2, "JSON value");
             JsonNode node = args.flag("--string") ? invocation.mapper().getNodeFactory().textNode(text)
-                    : invocation.parseJson(text, "value");
+                    : Payloads.parseJson(text, "value");
             return set(invocation, key, invocation.mapper().treeToValue(node, Object.class));
         }
         boolean exists = Files.exists(invocation.existingDomain().resolve(StoragePage.FILE_NAME), LinkOption.NOFOLLOW_LINKS);

@@ -1,9 +1,15 @@
 package io.litecomm.cli;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.litecomm.codec.Codecs;
+import io.litecomm.codec.JsonSupport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -17,7 +23,45 @@ import java.util.HexFormat;
  */
 final class Payloads {
 
+    /**
+     * Parses arguments with the senders' limits: what it accepts, every litecomm receiver reads
+     * (nesting at most {@link JsonSupport#MAX_WRITE_NESTING_DEPTH}), and exactly one value.
+     */
+    private static final ObjectMapper ARGUMENTS = new ObjectMapper(JsonFactory.builder()
+            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(JsonSupport.MAX_WRITE_NESTING_DEPTH)
+                    .build())
+            .build()).enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
     private Payloads() {
+    }
+
+    /**
+     * Parses one JSON value given on the command line, refusing with one line that names the
+     * problem (never Jackson's internals).
+     *
+     * @param text the argument
+     * @param what what it is, for the message
+     * @return the value as a tree
+     * @throws UsageException if it is not exactly one JSON value, or is nested deeper than senders write
+     */
+    static JsonNode parseJson(String text, String what) {
+        JsonNode node;
+        try {
+            node = ARGUMENTS.readTree(text);
+        } catch (StreamConstraintsException e) {
+            String problem = e.getOriginalMessage() != null && e.getOriginalMessage().contains("nesting depth")
+                    ? "nested too deeply: limit=" + JsonSupport.MAX_WRITE_NESTING_DEPTH + " levels, as for every sender"
+                            + " (receivers read at most " + JsonSupport.MAX_NESTING_DEPTH + ")"
+                    : JsonSupport.describe(e);
+            throw new UsageException(what + " is refused: " + problem);
+        } catch (JsonProcessingException e) {
+            throw new UsageException(what + " is not JSON: " + JsonSupport.describe(e)
+                    + " (a string needs quotes: '\"text\"', or use --string)");
+        }
+        if (node == null || node.isMissingNode()) {
+            throw new UsageException(what + " is empty: give one JSON value");
+        }
+        return node;
     }
 
     static boolean isJson(String descriptor) {
@@ -110,7 +154,7 @@ final class Payloads {
      */
     static byte[] json(Invocation invocation, String argument, String what) {
         JsonNode node = invocation.args().flag("--string") ? invocation.mapper().getNodeFactory().textNode(argument)
-                : invocation.parseJson(argument, what);
+                : parseJson(argument, what);
         if (node.isNull()) {
             throw new UsageException(what + " is JSON null, which litecomm does not send");
         }

@@ -49,7 +49,7 @@ final class PubCommand implements Command {
         try (Comm comm = Comm.open(invocation.domain())) {
             for (String text : args.positionals().subList(1, args.positionals().size())) {
                 JsonNode node = args.flag("--string") ? invocation.mapper().getNodeFactory().textNode(text)
-                        : invocation.parseJson(text, "message");
+                        : Payloads.parseJson(text, "message");
                 comm.sharedMemory().publish(topic, invocation.mapper().treeToValue(node, Object.class));
                 published++;
             }

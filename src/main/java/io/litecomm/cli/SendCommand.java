@@ -33,7 +33,8 @@ final class SendCommand implements Command {
                 is one JSON value (quote it for the shell: litecomm send jobs '{"id": 1}'); with
                 --string it is taken as the text of a JSON string. On a bytes channel a MESSAGE is
                 sent as its UTF-8 bytes, or decoded with --base64 or --hex. The value is not
-                checked against a typed channel's Java type.
+                checked against a typed channel's Java type: a receiver whose type refuses it
+                moves it to CHANNEL.dead. JSON nested deeper than 496 levels is refused.
 
                 A full channel blocks the send (backpressure) until there is room; --timeout MS
                 gives up after MS milliseconds. --create makes an untyped JSON channel (json:any,

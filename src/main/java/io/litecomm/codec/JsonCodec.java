@@ -38,7 +38,7 @@ final class JsonCodec<T> implements Codec<T> {
             return writer.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("cannot encode as JSON: type=" + descriptor + " cause="
-                    + e.getOriginalMessage(), e);
+                    + JsonSupport.describe(e), e);
         }
     }
 
@@ -46,6 +46,9 @@ final class JsonCodec<T> implements Codec<T> {
     public T decode(byte[] data) {
         try {
             return reader.readValue(data);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("cannot decode JSON: type=" + descriptor + " cause="
+                    + JsonSupport.describe(e), e);
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("cannot decode JSON: type=" + descriptor + " cause=" + e.getMessage(), e);
         } catch (StackOverflowError e) {

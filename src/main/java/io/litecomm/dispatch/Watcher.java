@@ -2,6 +2,7 @@ package io.litecomm.dispatch;
 
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -9,35 +10,71 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The watcher thread of one domain: polls its tasks in a loop, {@code idle(doWork())}. Started on
- * the first task, stopped by {@link #close()} with a bounded join. A task that throws is logged
- * and the loop goes on.
+ * the first task, stopped by {@link #close()} with a bounded join.
+ *
+ * <p>It cannot die silently. Anything a task throws, {@code Error}s included, is counted
+ * ({@link #failures()}), handed to the {@link FailureListener}, and the loop goes on; a task that
+ * keeps failing is polled less often (from 1 ms doubling to 1 s between tries, back to every loop
+ * after a success), so a broken file cannot flood the log. Should the thread die all the same (the
+ * listener threw, or an error hit the loop itself), it is started again at once by its uncaught
+ * exception handler, and again by the next {@link #add} or {@link #wake()} if that failed too
+ * ({@link #restarts()} counts them).
  */
 public final class Watcher implements AutoCloseable {
 
+    /** Told of every failure of a task; runs on the watcher thread. */
+    @FunctionalInterface
+    public interface FailureListener {
+        /**
+         * A task threw.
+         *
+         * @param task the task, or {@code null} if the loop itself failed
+         * @param failure what it threw
+         */
+        void taskFailed(WatchTask task, Throwable failure);
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(Watcher.class);
     private static final long JOIN_MILLIS = TimeUnit.SECONDS.toMillis(5);
+    private static final long FIRST_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final String threadName;
     private final Supplier<IdleStrategy> idleStrategies;
-    private final CopyOnWriteArrayList<WatchTask> tasks = new CopyOnWriteArrayList<>();
+    private final FailureListener listener;
+    private final CopyOnWriteArrayList<Entry> tasks = new CopyOnWriteArrayList<>();
     private final Object lifecycle = new Object();
-    private volatile boolean running;
+    private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong restarts = new AtomicLong();
     private volatile Thread thread;
-    private boolean closed;
+    private volatile boolean closed;
+
+    /**
+     * Creates a watcher that logs task failures at ERROR; no thread runs until a task is added.
+     *
+     * @param threadName name of the thread, e.g. {@code litecomm-watcher-<domain>}
+     * @param idleStrategies makes the strategy of the loop
+     */
+    public Watcher(String threadName, Supplier<IdleStrategy> idleStrategies) {
+        this(threadName, idleStrategies, (task, failure) ->
+                LOG.error("watch task failed: thread={} task={}", threadName, task, failure));
+    }
 
     /**
      * Creates a watcher; no thread runs until a task is added.
      *
      * @param threadName name of the thread, e.g. {@code litecomm-watcher-<domain>}
      * @param idleStrategies makes the strategy of the loop
+     * @param listener told of every task failure, on the watcher thread
      */
-    public Watcher(String threadName, Supplier<IdleStrategy> idleStrategies) {
+    public Watcher(String threadName, Supplier<IdleStrategy> idleStrategies, FailureListener listener) {
         this.threadName = threadName;
         this.idleStrategies = idleStrategies;
+        this.listener = listener;
     }
 
     /**
-     * Adds a task and starts the thread if needed.
+     * Adds a task and starts the thread if needed (or again, if it died).
      *
      * @param task the task
      * @throws IllegalStateException if the watcher is closed
@@ -47,24 +84,27 @@ public final class Watcher implements AutoCloseable {
             if (closed) {
                 throw new IllegalStateException("watcher closed: thread=" + threadName);
             }
-            if (!tasks.contains(task)) {
-                tasks.add(task);
+            boolean present = false;
+            for (Entry entry : tasks) {
+                present |= entry.task == task;
             }
-            if (thread == null) {
-                running = true;
-                Thread t = new Thread(this::loop, threadName);
-                t.setDaemon(true);
-                t.setUncaughtExceptionHandler((th, e) -> LOG.error("watcher thread died: thread={}", th.getName(), e));
-                thread = t;
-                t.start();
+            if (!present) {
+                tasks.add(new Entry(task));
             }
+            ensureRunning();
         }
-        wake();
+        LockSupport.unpark(thread);
     }
 
-    /** Wakes the thread if it is parked, so new work is seen at once. */
+    /** Wakes the thread if it is parked, so new work is seen at once; starts it again if it died. */
     public void wake() {
         Thread t = thread;
+        if (t != null && !t.isAlive() && !closed) {
+            synchronized (lifecycle) {
+                ensureRunning();
+            }
+            t = thread;
+        }
         if (t != null) {
             LockSupport.unpark(t);
         }
@@ -79,22 +119,79 @@ public final class Watcher implements AutoCloseable {
         return Thread.currentThread() == thread;
     }
 
+    /**
+     * How many times a task (or the loop) failed.
+     *
+     * @return the count
+     */
+    public long failures() {
+        return failures.get();
+    }
+
+    /**
+     * How many times the thread died and was started again.
+     *
+     * @return the count
+     */
+    public long restarts() {
+        return restarts.get();
+    }
+
+    /** Starts the thread if there is none or it died; callers hold {@link #lifecycle}. */
+    private void ensureRunning() {
+        Thread current = thread;
+        if (closed || tasks.isEmpty() || current != null && current.isAlive() && current != Thread.currentThread()) {
+            return;
+        }
+        if (current != null) {
+            restarts.incrementAndGet();
+        }
+        Thread t = new Thread(this::loop, threadName);
+        t.setDaemon(true);
+        t.setUncaughtExceptionHandler(this::died);
+        thread = t;
+        try {
+            t.start();
+        } catch (Throwable cannotStart) {
+            // e.g. no memory for a thread: the next add or wake tries again
+            LOG.error("cannot start watcher thread: thread={}", threadName, cannotStart);
+        }
+    }
+
+    private void died(Thread dead, Throwable cause) {
+        failures.incrementAndGet();
+        try {
+            LOG.error("watcher thread died, starting it again: thread={}", dead.getName(), cause);
+        } catch (Throwable ignored) {
+            // still restart
+        }
+        synchronized (lifecycle) {
+            if (thread == dead) {
+                ensureRunning();
+            }
+        }
+    }
+
     private void loop() {
         IdleStrategy idle = idleStrategies.get();
-        while (running) {
-            int work = 0;
-            for (WatchTask task : tasks) {
-                try {
-                    work += task.doWork();
-                    if (task.isDone()) {
-                        tasks.remove(task);
-                    }
-                } catch (RuntimeException e) {
-                    LOG.error("watch task failed: thread={} task={}", threadName, task, e);
+        Thread self = Thread.currentThread();
+        while (!closed && thread == self) {
+            try {
+                int work = 0;
+                for (Entry entry : tasks) {
+                    work += entry.poll();
                 }
+                idle.idle(work);
+            } catch (Throwable loopFailure) {
+                // e.g. a fault on a mapping that the JVM reports late, after the task returned
+                failed(null, loopFailure);
             }
-            idle.idle(work);
         }
+    }
+
+    private void failed(WatchTask task, Throwable failure) {
+        failures.incrementAndGet();
+        listener.taskFailed(task, failure);
     }
 
     @Override
@@ -102,7 +199,6 @@ public final class Watcher implements AutoCloseable {
         Thread t;
         synchronized (lifecycle) {
             closed = true;
-            running = false;
             t = thread;
         }
         if (t == null) {
@@ -119,6 +215,37 @@ public final class Watcher implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One task and its back-off after failures. Touched only by the watcher thread. */
+    private final class Entry {
+        final WatchTask task;
+        long backoffNanos;
+        long retryAt;
+
+        Entry(WatchTask task) {
+            this.task = task;
+        }
+
+        int poll() {
+            if (backoffNanos != 0 && System.nanoTime() - retryAt < 0) {
+                return 0;
+            }
+            int work;
+            try {
+                work = task.doWork();
+                backoffNanos = 0;
+                if (task.isDone()) {
+                    tasks.remove(this);
+                }
+            } catch (Throwable failure) {
+                backoffNanos = backoffNanos == 0 ? FIRST_BACKOFF_NANOS : Math.min(MAX_BACKOFF_NANOS, backoffNanos * 2);
+                retryAt = System.nanoTime() + backoffNanos;
+                failed(task, failure);
+                return 1;
+            }
+            return work;
         }
     }
 }
