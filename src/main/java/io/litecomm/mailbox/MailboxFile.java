@@ -144,12 +144,9 @@ public final class MailboxFile {
     }
 
     private static void checkCounters(ByteBuffer b, int capacity, String where) {
-        long tail = b.getLong(TAIL_OFFSET) & ~CLOSED_BIT;
-        long head = b.getLong(HEAD_OFFSET);
-        long alignMask = MailboxLayout.RECORD_ALIGNMENT - 1;
-        if (head < 0 || head > tail || tail - head > capacity || (head & alignMask) != 0 || (tail & alignMask) != 0) {
-            throw new CorruptQueueException(where, "impossible counters: head=" + head + " tail=" + tail
-                    + " capacity=" + capacity);
+        String problem = MailboxDamage.counters(b.getLong(HEAD_OFFSET), b.getLong(TAIL_OFFSET) & ~CLOSED_BIT, capacity);
+        if (problem != null) {
+            throw new CorruptQueueException(where, problem);
         }
     }
 }
