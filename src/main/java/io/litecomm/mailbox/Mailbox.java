@@ -70,6 +70,9 @@ public final class Mailbox implements MessageQueue, Wakeups {
     /** Empty polls between two looks for a stuck head: a power of two minus one. */
     private static final int STUCK_CHECK_MASK = 15;
     private static final long ALIGN_MASK = MailboxLayout.RECORD_ALIGNMENT - 1;
+    /** Full polls between two looks at the file's length: a power of two minus one. */
+    private static final int FULL_LENGTH_CHECK_MASK = 63;
+    private int fullPolls;
     private long stuckSince;
     /** A recent head, read by producers instead of the consumers' contended head line while it shows room. */
     private long cachedHead;
@@ -220,6 +223,9 @@ public final class Mailbox implements MessageQueue, Wakeups {
                 if (used > capacity || used < required || (tail & ALIGN_MASK) != 0) {
                     checkShared();
                     if (used > capacity) {
+                        if ((++fullPolls & FULL_LENGTH_CHECK_MASK) == 0) {
+                            checkLength(); // a sender blocked on a full ring touches only the first page
+                        }
                         return FULL;
                     }
                     continue; // the head passed the tail read before it: read the tail again
