@@ -73,6 +73,13 @@ public final class Mailbox implements MessageQueue, Wakeups {
     /** Full polls between two looks at the file's length: a power of two minus one. */
     private static final int FULL_LENGTH_CHECK_MASK = 63;
     private int fullPolls;
+    /**
+     * Set when a send found the ring full: the first claim after that checks the file's length. A
+     * sender that waited on a full ring may be cold (interpreted), and if the file was truncated
+     * meanwhile its reads return garbage that can look like room; the JVM turns a fault in an
+     * interpreted compare-and-set into a crash, not an {@code InternalError} (docs/FORMAT.md 8).
+     */
+    private boolean lengthCheckDue;
     private long stuckSince;
     /** A recent head, read by producers instead of the consumers' contended head line while it shows room. */
     private long cachedHead;
@@ -226,10 +233,15 @@ public final class Mailbox implements MessageQueue, Wakeups {
                         if ((++fullPolls & FULL_LENGTH_CHECK_MASK) == 0) {
                             checkLength(); // a sender blocked on a full ring touches only the first page
                         }
+                        lengthCheckDue = true;
                         return FULL;
                     }
                     continue; // the head passed the tail read before it: read the tail again
                 }
+            }
+            if (lengthCheckDue) {
+                lengthCheckDue = false;
+                checkLength();
             }
             producers.record(entry, tail, tail + required);
             if (LONGS.compareAndSet(buffer, TAIL_OFFSET, tail, tail + required)) {
