@@ -22,7 +22,8 @@ import java.util.Optional;
  *   <li>{@code receiver}: prints {@code READY}, then calls {@code receive(30 s)} on the empty
  *       channel, so it is blocked in receive when the file is damaged;</li>
  *   <li>{@code sender}: fills the channel, prints {@code READY}, then calls {@code send(message, 30 s)}
- *       on the full channel, so it is blocked in send.</li>
+ *       on the full channel, so it is blocked in send;</li>
+ *   <li>{@code busy}: sends and receives in a loop (compiled by then), so the damage lands mid-call.</li>
  * </ul>
  *
  * <p>A receiver or sender prints {@code OUTCOME MESSAGE|EMPTY|SENT|TIMEOUT|CORRUPT|INTERNAL|OTHER detail}
@@ -89,6 +90,15 @@ public final class DamagePeer {
                     calls(() -> victim.send(payload(1), Duration.ofSeconds(30)) ? "SENT" : "TIMEOUT");
                     latch(() -> outcome(victim.tryReceive()));
                 }
+                case "busy" -> {
+                    for (int i = 0; i < 20_000; i++) {
+                        victim.send(payload(i));
+                        victim.receive();
+                    }
+                    ChildSupport.say("READY");
+                    busy(victim);
+                    latch(() -> "sent=" + victim.trySend(payload(0)));
+                }
                 default -> throw new IllegalArgumentException("role: " + role);
             }
             if (!role.equals("producer")) {
@@ -133,6 +143,40 @@ public final class DamagePeer {
                 ChildSupport.say("LATE " + late);
             }
         }
+    }
+
+    /**
+     * Sends and receives in a tight, compiled loop until three reports in a row; a fault the JVM
+     * delivers outside the two calls, in this loop's own code, is {@code LATE}.
+     */
+    private static void busy(Channel<byte[]> victim) {
+        byte[] message = payload(7);
+        int corruptInARow = 0;
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long calls = 0;
+        while (corruptInARow < 3 && System.nanoTime() - deadline < 0) {
+            try {
+                String outcome = null;
+                try {
+                    victim.send(message);
+                    if (victim.receive(Duration.ofMillis(20)).isEmpty()) {
+                        outcome = "EMPTY";
+                    }
+                } catch (CorruptFileException e) {
+                    outcome = "CORRUPT " + e.getMessage();
+                } catch (InternalError e) {
+                    outcome = "INTERNAL " + e.getMessage();
+                }
+                calls++;
+                if (outcome != null) {
+                    corruptInARow = outcome.startsWith("CORRUPT ") ? corruptInARow + 1 : 0;
+                    ChildSupport.say("OUTCOME " + outcome);
+                }
+            } catch (Throwable late) {
+                ChildSupport.say("LATE " + late);
+            }
+        }
+        ChildSupport.say("CALLS " + calls);
     }
 
     private static void latch(Call call) {

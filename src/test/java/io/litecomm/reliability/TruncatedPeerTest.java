@@ -43,6 +43,47 @@ class TruncatedPeerTest {
     @CsvSource({"0, receiver", "4096, receiver", "0, sender", "4096, sender"})
     void truncationUnderABlockedPeerIsLatchedCorruption(long length, String role) throws IOException {
         int runs = ReliabilitySupport.count("litecomm.reliability.truncationRuns", 1, 10);
+        measure(length, role, runs);
+    }
+
+    /**
+     * The same under a peer that sends and receives in a tight loop, so the cut lands inside a
+     * compiled call. Measured, not held to survival: a cold compare-and-set on a lost page aborts
+     * the JVM (docs/FORMAT.md 8). Only with {@code -Dlitecomm.reliability.busyTruncationRuns=N}.
+     */
+    @ParameterizedTest(name = "cut to {0} under a busy peer")
+    @CsvSource({"0", "4096"})
+    void truncationUnderABusyPeerIsMeasured(long length) throws IOException {
+        int runs = Integer.getInteger("litecomm.reliability.busyTruncationRuns", 0);
+        org.junit.jupiter.api.Assumptions.assumeTrue(runs > 0, "measurement only: -Dlitecomm.reliability.busyTruncationRuns=N");
+        int died = 0;
+        int clean = 0;
+        int late = 0;
+        int internal = 0;
+        for (int run = 0; run < runs; run++) {
+            Path domain = dir.resolve("busy" + run);
+            try (ChildJvm peer = ChildJvm.start(dir.resolve("logs"), DamagePeer.class, domain.toString(), "busy")) {
+                peer.awaitOutput("READY", Duration.ofSeconds(90));
+                try (RandomAccessFile file = new RandomAccessFile(domain.resolve("victim.chan").toFile(), "rw")) {
+                    file.setLength(length);
+                }
+                int exit = peer.awaitExit(Duration.ofSeconds(120));
+                String output = peer.output();
+                died += exit == 0 ? 0 : 1;
+                long lateLines = output.lines().filter(l -> l.startsWith("LATE ")).count();
+                long internalLines = output.lines().filter(l -> l.startsWith("OUTCOME INTERNAL ")).count();
+                late += lateLines > 0 ? 1 : 0;
+                internal += internalLines > 0 ? 1 : 0;
+                clean += exit == 0 && lateLines == 0 && internalLines == 0 && output.contains("LATCH CORRUPT") ? 1 : 0;
+                assertFalse(output.contains("OverlappingFileLockException"), output);
+            }
+        }
+        System.out.println("ISSUE 11 #6 channel cut to " + length + " bytes under a busy peer: runs=" + runs + " died=" + died
+                + " clean (only CorruptFileException, latched)=" + clean + " runs with an InternalError in a later call="
+                + internal + " runs with one in the peer's own code=" + late);
+    }
+
+    private void measure(long length, String role, int runs) throws IOException {
         int internal = 0;
         int late = 0;
         int runsWithLateFault = 0;
