@@ -74,12 +74,15 @@ public final class Mailbox implements MessageQueue, Wakeups {
     private static final int FULL_LENGTH_CHECK_MASK = 63;
     private int fullPolls;
     /**
-     * Set when a send found the ring full: the first claim after that checks the file's length. A
-     * sender that waited on a full ring may be cold (interpreted), and if the file was truncated
-     * meanwhile its reads return garbage that can look like room; the JVM turns a fault in an
-     * interpreted compare-and-set into a crash, not an {@code InternalError} (docs/FORMAT.md 8).
+     * When (nanoTime) sends began to find the ring full; 0 while they find room. A sender that
+     * waited on a full ring may be cold (interpreted), and if the file was truncated meanwhile its
+     * reads return garbage that can look like room; the JVM turns a fault in an interpreted
+     * compare-and-set into a crash, not an {@code InternalError} (docs/FORMAT.md 8). So the first
+     * claim after a wait longer than {@link #LONG_WAIT_NANOS} looks at the file's length first.
      */
-    private boolean lengthCheckDue;
+    private long fullSince;
+    /** A wait on a full ring after which the next claim checks the file's length (one stat). */
+    private static final long LONG_WAIT_NANOS = 50_000;
     private long stuckSince;
     /** A recent head, read by producers instead of the consumers' contended head line while it shows room. */
     private long cachedHead;
@@ -231,17 +234,21 @@ public final class Mailbox implements MessageQueue, Wakeups {
                     checkShared();
                     if (used > capacity) {
                         if ((++fullPolls & FULL_LENGTH_CHECK_MASK) == 0) {
-                            checkLength(); // a sender blocked on a full ring touches only the first page
+                            checkPathLength(); // a sender blocked on a full ring touches only the first page
                         }
-                        lengthCheckDue = true;
+                        if (fullSince == 0) {
+                            fullSince = System.nanoTime() | 1;
+                        }
                         return FULL;
                     }
                     continue; // the head passed the tail read before it: read the tail again
                 }
             }
-            if (lengthCheckDue) {
-                lengthCheckDue = false;
-                checkLength();
+            if (fullSince != 0) {
+                if (System.nanoTime() - fullSince > LONG_WAIT_NANOS) {
+                    checkPathLength();
+                }
+                fullSince = 0;
             }
             producers.record(entry, tail, tail + required);
             if (LONGS.compareAndSet(buffer, TAIL_OFFSET, tail, tail + required)) {
@@ -356,6 +363,26 @@ public final class Mailbox implements MessageQueue, Wakeups {
         long expected = MailboxLayout.fileLength(capacity);
         if (length < expected) {
             String problem = "file truncated while mapped: length=" + length + " expected=" + expected;
+            damage = problem;
+            throw new CorruptQueueException(file.toString(), problem);
+        }
+    }
+
+    /**
+     * The file's length by its path (a {@code stat}, no descriptor, no I/O thread): cheap enough for
+     * a sender that waited. Only the file this mailbox mapped counts; if the name now refers to
+     * another file (deleted and re-created), or to none, the mapping is intact and nothing is said.
+     */
+    private void checkPathLength() {
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            return;
+        }
+        long expected = MailboxLayout.fileLength(capacity);
+        if (attributes.size() < expected && fileKey != null && fileKey.equals(attributes.fileKey())) {
+            String problem = "file truncated while mapped: length=" + attributes.size() + " expected=" + expected;
             damage = problem;
             throw new CorruptQueueException(file.toString(), problem);
         }

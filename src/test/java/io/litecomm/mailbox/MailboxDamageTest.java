@@ -164,8 +164,8 @@ class MailboxDamageTest {
         write(MailboxLayout.recordOffset(7424), ByteBuffer.allocate(16));
         String[] salvage = cli("salvage", "c");
         assertEquals("0", salvage[0], salvage[1] + salvage[2]);
-        assertTrue(salvage[1].contains("copied 3 messages") && salvage[1].contains("skipped 768 damaged bytes at positions 7424..8192"),
-                salvage[1]);
+        assertTrue(salvage[1].contains("copied 3 messages")
+                && salvage[1].contains("skipped 768 damaged bytes at positions 7424..8192"), salvage[1]);
         try (Comm comm = Comm.open(domain)) {
             Channel<byte[]> rescued = comm.channel("c.salvaged", byte[].class);
             for (byte[] message : sent) {

@@ -101,7 +101,8 @@ class ChannelDamageTest {
             try (Comm comm = Comm.open(domain, OPTIONS)) {
                 Channel<byte[]> victim = comm.channel("victim", byte[].class);
                 for (int i = 0; i < DAMAGED; i++) {
-                    assertArrayEquals(DamagePeer.payload(i), victim.receive(Duration.ofSeconds(10)).orElseThrow(), "message " + i);
+                    assertArrayEquals(DamagePeer.payload(i), victim.receive(Duration.ofSeconds(10)).orElseThrow(),
+                            "message " + i);
                 }
                 byte[] garbled = victim.receive(Duration.ofSeconds(10)).orElseThrow();
                 assertEquals(DamagePeer.PAYLOAD, garbled.length, "its header is intact: format 1.0 has no payload checksum");
@@ -109,7 +110,8 @@ class ChannelDamageTest {
                 long start = System.nanoTime();
                 CorruptFileException e = assertThrows(CorruptFileException.class, () -> victim.receive(Duration.ofSeconds(60)));
                 long decidedMillis = (System.nanoTime() - start) / 1_000_000;
-                assertTrue(e.getMessage().contains(file.toString()) && e.getMessage().contains("damaged record: position=" + stuck)
+                assertTrue(e.getMessage().contains(file.toString())
+                        && e.getMessage().contains("damaged record: position=" + stuck)
                         && e.getMessage().contains("offset=" + MailboxLayout.recordOffset((int) stuck)), e.getMessage());
                 assertEquals(file, e.file());
                 // latched: every later call, in both directions

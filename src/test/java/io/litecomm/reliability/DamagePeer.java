@@ -104,7 +104,8 @@ public final class DamagePeer {
             if (!role.equals("producer")) {
                 bystander.send("still here");
                 comm.sharedMemory().set("after", 1);
-                boolean ok = "still here".equals(bystander.receive()) && Integer.valueOf(1).equals(comm.sharedMemory().get("after"));
+                boolean ok = "still here".equals(bystander.receive())
+                        && Integer.valueOf(1).equals(comm.sharedMemory().get("after"));
                 ChildSupport.say("BYSTANDER " + (ok ? "ok" : "wrong"));
             }
         } catch (Throwable t) {

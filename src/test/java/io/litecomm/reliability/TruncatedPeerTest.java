@@ -118,7 +118,8 @@ class TruncatedPeerTest {
             assertTrue(output.contains("BYSTANDER ok") && output.contains("DONE"), output);
             assertFalse(output.contains("OverlappingFileLockException"), output);
             long lateLines = output.lines().filter(l -> l.startsWith("LATE ")).count();
-            assertTrue(output.lines().filter(l -> l.startsWith("LATE ")).allMatch(l -> l.contains("unsafe memory access")), output);
+            assertTrue(output.lines().filter(l -> l.startsWith("LATE ")).allMatch(l -> l.contains("unsafe memory access")),
+                    output);
             late += (int) lateLines;
             runsWithLateFault += lateLines > 0 || outcomes.stream().anyMatch(o -> o.startsWith("INTERNAL ")) ? 1 : 0;
             assertRefusedThenRecovered(domain, length);
