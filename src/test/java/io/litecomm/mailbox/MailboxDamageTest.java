@@ -204,6 +204,24 @@ class MailboxDamageTest {
     }
 
     @Test
+    void salvageUsageAndJson() throws IOException {
+        try (Comm comm = Comm.open(domain)) {
+            comm.channel("c", byte[].class, OPTIONS).send(new byte[] {5});
+        }
+        assertEquals("2", cli("salvage")[0], "no channel");
+        assertEquals("2", cli("salvage", "c", "--to", "c")[0], "onto itself");
+        assertEquals("1", cli("salvage", "missing")[0]);
+        putLong(MailboxLayout.MAGIC_OFFSET, 0);
+        String[] refused = cli("salvage", "c");
+        assertEquals("1", refused[0]);
+        assertTrue(refused[2].contains("cannot salvage: the header is damaged: bad magic"), refused[2]);
+        putLong(MailboxLayout.MAGIC_OFFSET, MailboxLayout.MAGIC);
+        String[] json = cli("--json", "salvage", "c", "--to", "j");
+        assertEquals("0", json[0], json[2]);
+        assertTrue(json[1].startsWith("{\"channel\":\"c\",\"target\":\"j\",\"copied\":1,\"bytes\":1,"), json[1]);
+    }
+
+    @Test
     void recordsProveThemselvesOnlyAtTheirOwnPosition() throws IOException {
         try (Comm comm = Comm.open(domain)) {
             comm.channel("c", byte[].class, OPTIONS).send(new byte[] {42});
