@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.litecomm.Channel;
 import io.litecomm.ChannelOptions;
 import io.litecomm.Comm;
+import io.litecomm.mailbox.FileLocks;
 import io.litecomm.mailbox.MailboxDamage;
 import io.litecomm.mailbox.MailboxFile;
 import io.litecomm.mailbox.MailboxHeader;
@@ -19,6 +20,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
@@ -145,10 +148,36 @@ final class SalvageCommand implements Command {
                     : channel.map(FileChannel.MapMode.READ_ONLY, 0, Math.min(size, HEADER_LENGTH));
             MailboxHeader header = MailboxFile.validateFixed(head, size, file);
             MappedByteBuffer mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
-            return walk(mapped, header);
+            Plan plan = walk(mapped, header);
+            List<Long> live = liveProducers(channel, mapped);
+            if (!live.isEmpty()) {
+                plan.notes().add(live.size() + (live.size() == 1 ? " process holds" : " processes hold")
+                        + " a producer slot (pids " + live + "): a send in progress would have been skipped as damage");
+            }
+            return plan;
         } catch (CorruptQueueException e) {
             throw new Failure("cannot salvage: the header is damaged: " + e.problem() + " file=" + file, e);
         }
+    }
+
+    /** Pids of the processes holding a producer slot's lock now (probed with a shared lock, as {@code check} does). */
+    private static List<Long> liveProducers(FileChannel channel, ByteBuffer mapped) {
+        ByteBuffer b = mapped.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        List<Long> pids = new ArrayList<>();
+        for (int slot = 0; slot < MailboxLayout.PRODUCER_SLOTS; slot++) {
+            long pid = b.getLong(MailboxLayout.producerSlotOffset(slot) + MailboxLayout.PRODUCER_PID_OFFSET);
+            if (pid == 0) {
+                continue;
+            }
+            try (FileLock probe = channel.tryLock(FileLocks.LOCK_REGION + slot, 1, true)) {
+                if (probe == null) {
+                    pids.add(pid);
+                }
+            } catch (OverlappingFileLockException | IOException e) {
+                pids.add(pid);
+            }
+        }
+        return pids;
     }
 
     static Plan walk(ByteBuffer mapped, MailboxHeader header) {

@@ -132,6 +132,8 @@ class ChannelDamageTest {
                 }
                 assertTrue(rescued.tryReceive().isEmpty(), "nothing else");
                 assertTrue(salvage[1].contains("copied " + (MESSAGES - DAMAGED - 2) + " messages"), salvage[1]);
+                assertTrue(salvage[1].contains("note: 1 process holds a producer slot (pids [" + producer.process().pid() + "])"),
+                        salvage[1]);
                 System.out.println("ISSUE 11 #5 bytes over unread records: corruption decided after " + decidedMillis
                         + " ms (recovery bound " + DamagePeer.RECOVERY.toMillis() + " ms); salvaged "
                         + (MESSAGES - DAMAGED - 2) + " of the " + (MESSAGES - DAMAGED - 1) + " messages behind it");
