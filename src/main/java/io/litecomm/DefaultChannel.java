@@ -316,14 +316,22 @@ final class DefaultChannel<T> implements Channel<T> {
     @Override
     public void close() {
         comm.checkOpen();
-        core.queue().close();
+        try {
+            core.queue().close();
+        } catch (RuntimeException e) {
+            throw Errors.translate(e); // a damaged file: CorruptFileException
+        }
         wakeSleepers(core.queue());
         comm.wakeWatcher();
     }
 
     @Override
     public boolean isClosed() {
-        return core.queue().isClosed();
+        try {
+            return core.queue().isClosed();
+        } catch (RuntimeException e) {
+            throw Errors.translate(e);
+        }
     }
 
     @Override
@@ -332,6 +340,8 @@ final class DefaultChannel<T> implements Channel<T> {
             return core.size();
         } catch (InternalError fault) {
             throw Errors.mappingFault(core.queue(), fault);
+        } catch (RuntimeException e) {
+            throw Errors.translate(e);
         }
     }
 

@@ -39,9 +39,12 @@ final class CheckCommand implements Command {
                   storage.page  header, slots, and every record of the active slot (CRC-32C,
                                 JSON, versions)
                   pubsub.ring   header, counters, and the chain of records ending at the tail
-                Each problem is printed with the file it was found in ("CORRUPT FILE: PROBLEM");
-                notes ("note FILE: ...") report what is not damage, such as a send in progress or
-                a producer that died mid-message. Channels are checked while processes use them;
+                Each problem is printed with the file it was found in ("CORRUPT FILE: PROBLEM",
+                with the position and file offset of a damaged record, or the header field);
+                an uncommitted record that no producer claims is damage (bytes written over
+                unread records: 'litecomm salvage' copies the intact records after it). Notes
+                ("note FILE: ...") report what is not damage, such as a send in progress or a
+                producer that died mid-message. Channels are checked while processes use them;
                 the shared-memory files are read with their writers held off meanwhile (after
                 waiting at most 1 s for a writer in progress).
 

@@ -12,11 +12,11 @@ import java.util.Set;
 
 /**
  * The {@code litecomm} command-line tool: {@code ls}, {@code stat}, {@code tail}, {@code send},
- * {@code recv}, {@code close}, {@code rm}, {@code kv}, {@code pub}, {@code sub} and {@code check} on
- * a domain directory. {@code litecomm --help} lists them; {@code litecomm COMMAND --help} explains
- * one. Exit status: {@value #OK} success, {@value #FAILURE} failure, {@value #USAGE} usage error;
- * standard output closed by its reader ({@code litecomm kv ls | head -1}) ends a command quietly
- * with {@value #OK}.
+ * {@code recv}, {@code close}, {@code rm}, {@code kv}, {@code pub}, {@code sub}, {@code check} and
+ * {@code salvage} on a domain directory. {@code litecomm --help} lists them; {@code litecomm COMMAND
+ * --help} explains one. Exit status: {@value #OK} success, {@value #FAILURE} failure,
+ * {@value #USAGE} usage error; standard output closed by its reader ({@code litecomm kv ls | head -1})
+ * ends a command quietly with {@value #OK}.
  *
  * <pre>
  * litecomm --dir /dev/shm/my-app ls
@@ -46,7 +46,7 @@ public final class LitecommCli {
         Map<String, Command> commands = new LinkedHashMap<>();
         for (Command command : List.of(new LsCommand(), new StatCommand(), new TailCommand(), new SendCommand(),
                 new RecvCommand(), new CloseCommand(false), new CloseCommand(true), new KvCommand(),
-                new PubCommand(), new SubCommand(), new CheckCommand())) {
+                new PubCommand(), new SubCommand(), new CheckCommand(), new SalvageCommand())) {
             commands.put(command.name(), command);
         }
         return commands;

@@ -1,5 +1,6 @@
 package io.litecomm.cli;
 
+import io.litecomm.mailbox.MailboxDamage;
 import io.litecomm.spi.CorruptQueueException;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -55,7 +56,14 @@ final class MailboxCheck {
             if (stop != null && stop.kind() == MailboxView.Kind.CORRUPT) {
                 report.problem(stop.problem());
             } else if (stop != null && stop.kind() == MailboxView.Kind.PENDING) {
-                report.note(pendingNote(view, stop.position()));
+                String unclaimed = unclaimed(view, stop.position());
+                if (unclaimed != null) {
+                    report.problem(unclaimed);
+                } else if (raced(view, stop)) {
+                    continue;
+                } else {
+                    report.note(pendingNote(view, stop.position()));
+                }
             }
             report.summary(view.header().typeDescriptor() + ", capacity " + view.capacity() + ", " + messages
                     + (messages == 1 ? " message" : " messages") + (stop == null ? "" : " before position " + stop.position())
@@ -76,10 +84,24 @@ final class MailboxCheck {
         };
     }
 
+    /**
+     * An uncommitted record that no producer claims is damage, as receivers decide it (every claim
+     * is recorded before the tail moves over it and cleared only after its commit): the claims are
+     * read first, then the record once more, so a send that committed meanwhile is not reported.
+     *
+     * @return the problem, or {@code null} if a claim covers the position or the record is now committed
+     */
+    private static String unclaimed(MailboxView view, long position) {
+        if (!view.claimsCovering(position).isEmpty() || view.peek(position, false).kind() != MailboxView.Kind.PENDING) {
+            return null;
+        }
+        return MailboxDamage.unclaimedRecord(position, view.capacity(), view.tagAt(position), view.tail());
+    }
+
     private static String pendingNote(MailboxView view, long position) {
         List<MailboxView.Claim> claims = view.claimsCovering(position);
         if (claims.isEmpty()) {
-            return "an uncommitted record at position " + position + " with no claim recorded: receivers wait there";
+            return "an uncommitted record at position " + position + " was committed or claimed meanwhile";
         }
         MailboxView.Claim claim = claims.get(0);
         if (claims.stream().anyMatch(MailboxView.Claim::alive)) {

@@ -250,14 +250,16 @@ final class MailboxView implements AutoCloseable {
         long next = position;
         byte[] payload = null;
         if (check != MailboxLayout.checkWord(type, position, length)) {
-            problem = "impossible record: check word does not match: position=" + position + " length=" + length
+            problem = "impossible record: check word does not match: position=" + position + " offset=" + base
+                    + " length=" + length
                     + " check=0x" + Integer.toHexString(check);
         } else if (type == TYPE_PADDING) {
             if (length >= 0 && (length & (MailboxLayout.RECORD_ALIGNMENT - 1)) == 0
                     && offset + RECORD_HEADER_LENGTH + (long) length <= capacity) {
                 next = position + RECORD_HEADER_LENGTH + length;
             } else {
-                problem = "impossible padding: position=" + position + " length=" + length + " capacity=" + capacity;
+                problem = "impossible padding: position=" + position + " offset=" + base + " length=" + length
+                        + " capacity=" + capacity;
             }
         } else if (type == TYPE_MESSAGE && length >= 0 && length <= header.maxMessage()
                 && offset + MailboxLayout.frameLength(length) <= capacity) {
@@ -267,7 +269,7 @@ final class MailboxView implements AutoCloseable {
                 buffer.get(base + RECORD_HEADER_LENGTH, payload, 0, length);
             }
         } else {
-            problem = "impossible record: position=" + position + " type=" + type + " length=" + length
+            problem = "impossible record: position=" + position + " offset=" + base + " type=" + type + " length=" + length
                     + " maxMessage=" + header.maxMessage() + " capacity=" + capacity;
         }
         if (overwritten(position)) {
@@ -277,6 +279,16 @@ final class MailboxView implements AutoCloseable {
             return new Slot(Kind.CORRUPT, position, position, length, null, problem);
         }
         return new Slot(type == TYPE_PADDING ? Kind.PADDING : Kind.MESSAGE, position, next, length, payload, null);
+    }
+
+    /**
+     * The tag word at a position's record offset.
+     *
+     * @param position a record position
+     * @return the tag found there
+     */
+    long tagAt(long position) {
+        return (long) LONGS.getAcquire(buffer, MailboxLayout.recordOffset((int) (position & mask)) + RECORD_TAG_OFFSET);
     }
 
     /** Whether producers may have written over the record at {@code position} (everything read before is fenced). */

@@ -69,6 +69,20 @@ public final class Mailbox implements MessageQueue, Wakeups {
     private int emptyPolls;
     /** Empty polls between two looks for a stuck head: a power of two minus one. */
     private static final int STUCK_CHECK_MASK = 15;
+    private static final long ALIGN_MASK = MailboxLayout.RECORD_ALIGNMENT - 1;
+    /** Full polls between two looks at the file's length: a power of two minus one. */
+    private static final int FULL_LENGTH_CHECK_MASK = 63;
+    private int fullPolls;
+    /**
+     * When (nanoTime) sends began to find the ring full; 0 while they find room. A sender that
+     * waited on a full ring may be cold (interpreted), and if the file was truncated meanwhile its
+     * reads return garbage that can look like room; the JVM turns a fault in an interpreted
+     * compare-and-set into a crash, not an {@code InternalError} (docs/FORMAT.md 8). So the first
+     * claim after a wait longer than {@link #LONG_WAIT_NANOS} looks at the file's length first.
+     */
+    private long fullSince;
+    /** A wait on a full ring after which the next claim checks the file's length (one stat). */
+    private static final long LONG_WAIT_NANOS = 50_000;
     private long stuckSince;
     /** A recent head, read by producers instead of the consumers' contended head line while it shows room. */
     private long cachedHead;
@@ -76,8 +90,11 @@ public final class Mailbox implements MessageQueue, Wakeups {
     private long lengthCheckedAt = -1;
     /** How long a head stays stuck before the file's length is checked. */
     private static final long LENGTH_CHECK_NANOS = 1_000_000;
-    /** Set when a mapped access faulted: the problem every later operation reports. */
-    private volatile String truncation;
+    /**
+     * Set when a mapped access faulted or the file was found damaged: the problem every later
+     * operation reports, without touching the mapping again.
+     */
+    private volatile String damage;
 
     Mailbox(String name, Path file, MappedByteBuffer buffer, MailboxHeader header, Object fileKey,
             FileLocks.Handle locks, long recoveryNanos) {
@@ -160,8 +177,40 @@ public final class Mailbox implements MessageQueue, Wakeups {
             length = -1;
         }
         String problem = "file truncated while mapped: length=" + length + " expected=" + MailboxLayout.fileLength(capacity);
-        truncation = problem;
+        damage = problem;
         return new CorruptQueueException(file.toString(), problem, fault);
+    }
+
+    /** Latches a problem: this and every later operation fails with it. */
+    private CorruptQueueException corrupt(String problem) {
+        if (damage == null) {
+            damage = problem;
+            LOG.error("channel file is damaged: channel={} problem={} file={}", name, problem, file);
+        }
+        return new CorruptQueueException(file.toString(), problem);
+    }
+
+    /**
+     * Looks at the shared words a peer could have damaged: the fixed header fields and the counters.
+     * Off the hot path only (an idle or stuck receiver, a sender that finds no room, a count).
+     */
+    private void checkShared() {
+        String problem = MailboxDamage.header(buffer, header);
+        if (problem != null) {
+            throw corrupt(problem);
+        }
+        // a consistent pair: the head read while the tail stood still (both only grow)
+        for (int attempt = 0; attempt < 8; attempt++) {
+            long tail = tailPosition();
+            long head = headVolatile();
+            if (tailPosition() == tail) {
+                problem = MailboxDamage.counters(head, tail, capacity);
+                if (problem != null) {
+                    throw corrupt(problem);
+                }
+                return;
+            }
+        }
     }
 
     private int claimAndWrite(byte[] payload, int frame, int entry) {
@@ -175,12 +224,31 @@ public final class Mailbox implements MessageQueue, Wakeups {
             int toEnd = capacity - offset;
             int required = frame <= toEnd ? frame : toEnd + frame;
             long head = (long) CACHED_HEAD.getOpaque(this);
-            if (tail + required - head > capacity) {
+            long used = tail + required - head;
+            // a head beyond the tail (used < required) or a tail off the record grid is damage
+            if (used > capacity || used < required || (tail & ALIGN_MASK) != 0) {
                 head = headVolatile();
                 CACHED_HEAD.setOpaque(this, head);
-                if (tail + required - head > capacity) {
-                    return FULL;
+                used = tail + required - head;
+                if (used > capacity || used < required || (tail & ALIGN_MASK) != 0) {
+                    checkShared();
+                    if (used > capacity) {
+                        if ((++fullPolls & FULL_LENGTH_CHECK_MASK) == 0) {
+                            checkPathLength(); // a sender blocked on a full ring touches only the first page
+                        }
+                        if (fullSince == 0) {
+                            fullSince = System.nanoTime() | 1;
+                        }
+                        return FULL;
+                    }
+                    continue; // the head passed the tail read before it: read the tail again
                 }
+            }
+            if (fullSince != 0) {
+                if (System.nanoTime() - fullSince > LONG_WAIT_NANOS) {
+                    checkPathLength();
+                }
+                fullSince = 0;
             }
             producers.record(entry, tail, tail + required);
             if (LONGS.compareAndSet(buffer, TAIL_OFFSET, tail, tail + required)) {
@@ -220,14 +288,20 @@ public final class Mailbox implements MessageQueue, Wakeups {
     private byte[] pollRecord() {
         while (true) {
             long head = headVolatile();
+            if ((head & ALIGN_MASK) != 0) {
+                throw corrupt(MailboxDamage.counters(head, tailPosition(), capacity));
+            }
             int offset = (int) (head & mask);
             int base = MailboxLayout.recordOffset(offset);
             long tag = (long) LONGS.getAcquire(buffer, base + RECORD_TAG_OFFSET);
             if (tag != MailboxLayout.tagOf(head)) {
                 // look at the producers' tail line only every 16th empty poll: reading it on every one
                 // would pull it away from the producer that is about to claim
-                if (recoveryNanos > 0 && (++emptyPolls & STUCK_CHECK_MASK) == 0 && tailPosition() > head) {
-                    watchStuck(head);
+                if ((++emptyPolls & STUCK_CHECK_MASK) == 0) {
+                    checkShared();
+                    if (recoveryNanos > 0 && tailPosition() > head) {
+                        watchStuck(head);
+                    }
                 }
                 return null;
             }
@@ -289,7 +363,27 @@ public final class Mailbox implements MessageQueue, Wakeups {
         long expected = MailboxLayout.fileLength(capacity);
         if (length < expected) {
             String problem = "file truncated while mapped: length=" + length + " expected=" + expected;
-            truncation = problem;
+            damage = problem;
+            throw new CorruptQueueException(file.toString(), problem);
+        }
+    }
+
+    /**
+     * The file's length by its path (a {@code stat}, no descriptor, no I/O thread): cheap enough for
+     * a sender that waited. Only the file this mailbox mapped counts; if the name now refers to
+     * another file (deleted and re-created), or to none, the mapping is intact and nothing is said.
+     */
+    private void checkPathLength() {
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            return;
+        }
+        long expected = MailboxLayout.fileLength(capacity);
+        if (attributes.size() < expected && fileKey != null && fileKey.equals(attributes.fileKey())) {
+            String problem = "file truncated while mapped: length=" + attributes.size() + " expected=" + expected;
+            damage = problem;
             throw new CorruptQueueException(file.toString(), problem);
         }
     }
@@ -302,6 +396,10 @@ public final class Mailbox implements MessageQueue, Wakeups {
                 return;
             }
             long[] dead = producers.deadClaimCovering(head);
+            if (dead == ProducerRegistry.NO_CLAIM) {
+                unclaimed(head, base);
+                return;
+            }
             if (dead == null) {
                 return;
             }
@@ -315,13 +413,27 @@ public final class Mailbox implements MessageQueue, Wakeups {
             if (end > tail || (end & (MailboxLayout.RECORD_ALIGNMENT - 1)) != 0) {
                 // claims are made by moving the tail, which never goes back: the entry of the claim
                 // that blocks the head is missing, and this one was never a claim at all
-                throw new CorruptQueueException(file.toString(), "impossible producer claim: position=" + head
+                throw corrupt("impossible producer claim: position=" + head
                         + " end=" + end + " tail=" + tail + " slot=" + dead[0] + " entry=" + dead[1]);
             }
             padRegion(head, end);
             producers.clearDead((int) dead[0], (int) dead[1]);
             LOG.warn("recovered a message claimed by a dead producer: channel={} from={} to={} file={}",
                     name, head, dead[2], file);
+        }
+    }
+
+    /**
+     * No producer, live or dead, claims the uncommitted record at the stuck head. Every claim is
+     * recorded in the producer table before the tail moves over it and cleared only after its
+     * tag is stored, so once the table shows none, a record that is still uncommitted was never
+     * going to be: its tag was overwritten. Re-read after the table, so a commit that cleared its
+     * entry meanwhile is seen.
+     */
+    private void unclaimed(long head, int base) {
+        long tag = (long) LONGS.getAcquire(buffer, base + RECORD_TAG_OFFSET);
+        if (headVolatile() == head && tag != MailboxLayout.tagOf(head)) {
+            throw corrupt(MailboxDamage.unclaimedRecord(head, capacity, tag, tailPosition()));
         }
     }
 
@@ -345,9 +457,8 @@ public final class Mailbox implements MessageQueue, Wakeups {
     private void checkStillCorrupt(long head, int base, int type, int length) {
         if (headVolatile() == head
                 && (long) LONGS.getAcquire(buffer, base + RECORD_TAG_OFFSET) == MailboxLayout.tagOf(head)) {
-            throw new CorruptQueueException(file.toString(), "impossible record: position=" + head
-                    + " type=" + type + " length=" + length + " maxMessage=" + maxMessage
-                    + " capacity=" + capacity);
+            throw corrupt("impossible record: position=" + head + " offset=" + MailboxDamage.fileOffset(head, capacity)
+                    + " type=" + type + " length=" + length + " maxMessage=" + maxMessage + " capacity=" + capacity);
         }
     }
 
@@ -388,6 +499,7 @@ public final class Mailbox implements MessageQueue, Wakeups {
         for (int attempt = 0; attempt < 16; attempt++) {
             long head = headVolatile();
             long tail = tailVolatile() & ~CLOSED_BIT;
+            checkShared();
             int count = countRecords(head, tail);
             if (count >= 0) {
                 return count;
@@ -459,7 +571,7 @@ public final class Mailbox implements MessageQueue, Wakeups {
      * second fault could surface outside any handler as a bare {@code InternalError}.
      */
     private void checkMapped() {
-        String problem = truncation;
+        String problem = damage;
         if (problem != null) {
             throw new CorruptQueueException(file.toString(), problem);
         }

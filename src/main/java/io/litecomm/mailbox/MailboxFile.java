@@ -90,6 +90,22 @@ public final class MailboxFile {
      * @throws CorruptQueueException naming the file and what is wrong
      */
     public static MailboxHeader validate(ByteBuffer buffer, long fileLength, Path file) {
+        MailboxHeader header = validateFixed(buffer, fileLength, file);
+        checkCounters(buffer.duplicate().order(ByteOrder.LITTLE_ENDIAN), header.capacity(), file.toString());
+        return header;
+    }
+
+    /**
+     * Validates the fixed fields of a mailbox header against the file's length, but not the head
+     * and tail counters: what salvaging a file with damaged counters needs.
+     *
+     * @param buffer the mapping, from offset 0, at least {@code min(fileLength, HEADER_LENGTH)} long
+     * @param fileLength the file's length
+     * @param file the file, for messages
+     * @return the header
+     * @throws CorruptQueueException naming the file and what is wrong
+     */
+    public static MailboxHeader validateFixed(ByteBuffer buffer, long fileLength, Path file) {
         String where = file.toString();
         if (fileLength == 0) {
             throw new CorruptQueueException(where, "empty file: length=0");
@@ -121,7 +137,6 @@ public final class MailboxFile {
                     + " capacity=" + capacity);
         }
         String descriptor = readDescriptor(b, where);
-        checkCounters(b, capacity, where);
         return new MailboxHeader(version, capacity, maxMessage, descriptor);
     }
 
@@ -144,12 +159,9 @@ public final class MailboxFile {
     }
 
     private static void checkCounters(ByteBuffer b, int capacity, String where) {
-        long tail = b.getLong(TAIL_OFFSET) & ~CLOSED_BIT;
-        long head = b.getLong(HEAD_OFFSET);
-        long alignMask = MailboxLayout.RECORD_ALIGNMENT - 1;
-        if (head < 0 || head > tail || tail - head > capacity || (head & alignMask) != 0 || (tail & alignMask) != 0) {
-            throw new CorruptQueueException(where, "impossible counters: head=" + head + " tail=" + tail
-                    + " capacity=" + capacity);
+        String problem = MailboxDamage.counters(b.getLong(HEAD_OFFSET), b.getLong(TAIL_OFFSET) & ~CLOSED_BIT, capacity);
+        if (problem != null) {
+            throw new CorruptQueueException(where, problem);
         }
     }
 }

@@ -117,13 +117,17 @@ final class ProducerRegistry {
         return false;
     }
 
+    /** What {@link #deadClaimCovering} returns when no claim at all, live or dead, covers the position. */
+    static final long[] NO_CLAIM = {-2, -2, -2};
+
     /**
      * The claim of a dead producer covering {@code position}, for a consumer stuck there. Call
      * under the mailbox's writer lock.
      *
      * @param position the stuck head
      * @return {@code {slot, entry, end}} of the one dead claim covering it; {@code null} if a live
-     *     producer covers it (wait) or no claim does; {@code {-1, -1, -1}} if dead claims disagree
+     *     producer covers it (wait); {@link #NO_CLAIM} if no claim does; {@code {-1, -1, -1}} if dead
+     *     claims disagree
      */
     long[] deadClaimCovering(long position) {
         long[] found = null;
@@ -140,7 +144,7 @@ final class ProducerRegistry {
             }
             found = covering;
         }
-        return found;
+        return found == null ? NO_CLAIM : found;
     }
 
     private long[] covering(int candidate, long position) {
