@@ -17,6 +17,10 @@ import java.util.regex.Pattern;
 final class Domains {
 
     private static final Pattern VALID_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,199}");
+    /** A channel's dead-letter channel: its name plus this suffix, which may pass the 200 characters. */
+    private static final String DEAD_SUFFIX = ".dead";
+    /** Names the library keeps for itself (a managed child's control channel). */
+    private static final String CONTROL_SUFFIX = ".control";
 
     private Domains() {
     }
@@ -81,8 +85,22 @@ final class Domains {
      * @return the name
      * @throws UsageException if it is not a valid channel name
      */
+    /**
+     * Checks the name of a channel the tool sends to or receives from through the public API, which
+     * refuses the library's reserved names.
+     */
+    static String checkUserName(String name) {
+        if (name.endsWith(CONTROL_SUFFIX)) {
+            throw new UsageException("reserved channel name: '" + name + "' (names ending in " + CONTROL_SUFFIX
+                    + " are a managed child's control channel)");
+        }
+        return checkName(name);
+    }
+
     static String checkName(String name) {
-        if (!VALID_NAME.matcher(name).matches()) {
+        String base = name.endsWith(DEAD_SUFFIX) && name.length() > DEAD_SUFFIX.length()
+                ? name.substring(0, name.length() - DEAD_SUFFIX.length()) : name;
+        if (!VALID_NAME.matcher(base).matches()) {
             throw new UsageException("invalid channel name: '" + name
                     + "' (1 to 200 of [A-Za-z0-9._-], not starting with '.' or '-')");
         }

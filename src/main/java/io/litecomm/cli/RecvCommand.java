@@ -51,7 +51,7 @@ final class RecvCommand implements Command {
     @Override
     public int execute(Invocation invocation) {
         Args args = invocation.args();
-        String name = Domains.checkName(args.positional(0, "CHANNEL"));
+        String name = Domains.checkUserName(args.positional(0, "CHANNEL"));
         args.noMoreThan(1);
         long count = args.number("--count", 1, 1);
         Deadline deadline = Deadline.of(args);

@@ -59,7 +59,7 @@ final class SendCommand implements Command {
     @Override
     public int execute(Invocation invocation) {
         Args args = invocation.args();
-        String name = Domains.checkName(args.positional(0, "CHANNEL"));
+        String name = Domains.checkUserName(args.positional(0, "CHANNEL"));
         args.positional(1, "MESSAGE");
         Deadline deadline = Deadline.of(args);
         boolean bounded = args.value("--timeout").isPresent();

@@ -176,7 +176,14 @@ public final class Mailbox implements MessageQueue, Wakeups {
         } catch (IOException e) {
             length = -1;
         }
-        String problem = "file truncated while mapped: length=" + length + " expected=" + MailboxLayout.fileLength(capacity);
+        long expected = MailboxLayout.fileLength(capacity);
+        if (length < 0 || length >= expected) {
+            // The file is whole (or gone, which leaves the mapping valid): the JVM reported, late, a
+            // fault on another mapping while this one ran. Not latched: this file is intact.
+            return new CorruptQueueException(file.toString(), "mapping fault reported while this file is intact"
+                    + " (a late report of a fault on another mapping): length=" + length + " expected=" + expected, fault);
+        }
+        String problem = "file truncated while mapped: length=" + length + " expected=" + expected;
         damage = problem;
         return new CorruptQueueException(file.toString(), problem, fault);
     }

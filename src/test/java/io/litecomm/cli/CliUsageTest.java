@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 class CliUsageTest {
 
     private static final List<String> COMMANDS =
-            List.of("ls", "stat", "tail", "send", "recv", "close", "rm", "kv", "pub", "sub", "check");
+            List.of("ls", "stat", "tail", "send", "recv", "close", "rm", "kv", "pub", "sub", "check", "salvage");
 
     @TempDir
     Path logs;
@@ -74,11 +74,14 @@ class CliUsageTest {
                 new String[] {"--dir", dir, "stat", "--count", "zero"},
                 new String[] {"--dir", dir, "recv", "jobs", "--timeout", "-5"},
                 new String[] {"--dir", dir, "kv", "frob"},
-                new String[] {"--dir", dir, "ls", "--dir"});
+                new String[] {"--dir", dir, "ls", "--dir"},
+                new String[] {"--dir", dir, "send", "nonebot.control", "1"},
+                new String[] {"--dir", dir, "recv", "a".repeat(201) + ".dead"});
         List<String> expected = List.of("no command given", "unknown command: frobnicate", "unknown option: --bogus",
                 "unknown option before the command: --verbose", "missing CHANNEL", "invalid channel name: '../escape'",
                 "option --count needs a whole number >= 1: got 'zero'", "option --timeout needs a whole number >= 0",
-                "unknown action: frob", "option --dir needs a value");
+                "unknown action: frob", "option --dir needs a value", "reserved channel name: 'nonebot.control'",
+                "invalid channel name: 'aaaa");
         List<CliProcess> running = new ArrayList<>();
         try {
             for (String[] args : cases) {
@@ -94,5 +97,15 @@ class CliUsageTest {
         } finally {
             running.forEach(CliProcess::close);
         }
+    }
+
+    @Test
+    void aDeadLetterChannelOfALongestNameIsNoUsageError() throws Exception {
+        Path domain = Files.createDirectory(logs.resolve("domain"), PosixFilePermissions.asFileAttribute(
+                PosixFilePermissions.fromString("rwx------")));
+        String name = "a".repeat(200) + ".dead";
+        CliProcess.Result result = CliProcess.run(logs, "--dir", domain.toString(), "recv", name, "--timeout", "0");
+        assertEquals(1, result.exit(), result.describe());
+        assertTrue(result.err().contains(name), result.describe());
     }
 }
