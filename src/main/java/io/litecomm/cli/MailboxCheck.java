@@ -1,6 +1,5 @@
 package io.litecomm.cli;
 
-import io.litecomm.mailbox.MailboxDamage;
 import io.litecomm.spi.CorruptQueueException;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -56,7 +55,7 @@ final class MailboxCheck {
             if (stop != null && stop.kind() == MailboxView.Kind.CORRUPT) {
                 report.problem(stop.problem());
             } else if (stop != null && stop.kind() == MailboxView.Kind.PENDING) {
-                String unclaimed = unclaimed(view, stop.position());
+                String unclaimed = view.unclaimedProblem(stop.position());
                 if (unclaimed != null) {
                     report.problem(unclaimed);
                 } else if (raced(view, stop)) {
@@ -82,20 +81,6 @@ final class MailboxCheck {
             case PENDING -> view.peek(stop.position(), false).kind() != MailboxView.Kind.PENDING;
             default -> false;
         };
-    }
-
-    /**
-     * An uncommitted record that no producer claims is damage, as receivers decide it (every claim
-     * is recorded before the tail moves over it and cleared only after its commit): the claims are
-     * read first, then the record once more, so a send that committed meanwhile is not reported.
-     *
-     * @return the problem, or {@code null} if a claim covers the position or the record is now committed
-     */
-    private static String unclaimed(MailboxView view, long position) {
-        if (!view.claimsCovering(position).isEmpty() || view.peek(position, false).kind() != MailboxView.Kind.PENDING) {
-            return null;
-        }
-        return MailboxDamage.unclaimedRecord(position, view.capacity(), view.tagAt(position), view.tail());
     }
 
     private static String pendingNote(MailboxView view, long position) {

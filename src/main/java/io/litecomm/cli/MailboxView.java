@@ -10,6 +10,7 @@ import static io.litecomm.mailbox.MailboxLayout.TYPE_MESSAGE;
 import static io.litecomm.mailbox.MailboxLayout.TYPE_PADDING;
 
 import io.litecomm.mailbox.FileLocks;
+import io.litecomm.mailbox.MailboxDamage;
 import io.litecomm.mailbox.MailboxFile;
 import io.litecomm.mailbox.MailboxHeader;
 import io.litecomm.mailbox.MailboxLayout;
@@ -221,6 +222,21 @@ final class MailboxView implements AutoCloseable {
             }
         }
         return 0;
+    }
+
+    /**
+     * An uncommitted record that no producer claims is damage, as receivers decide it (every claim
+     * is recorded before the tail moves over it and cleared only after its commit): the claims are
+     * read first, then the record once more, so a send that committed meanwhile is not reported.
+     *
+     * @param position a record boundary where {@link #peek} found {@link Kind#PENDING}
+     * @return the problem, or {@code null} if a claim covers the position or the record is now committed
+     */
+    String unclaimedProblem(long position) {
+        if (!claimsCovering(position).isEmpty() || peek(position, false).kind() != Kind.PENDING) {
+            return null;
+        }
+        return MailboxDamage.unclaimedRecord(position, capacity(), tagAt(position), tail());
     }
 
     /**

@@ -80,6 +80,9 @@ final class TailCommand implements Command {
                     }
                     case CORRUPT -> throw new Failure("corrupt file: " + view.file() + ": " + slot.problem());
                     default -> {
+                        if (slot.kind() == MailboxView.Kind.PENDING) {
+                            failIfUnclaimed(view, position);
+                        }
                         if (slot.kind() == MailboxView.Kind.END && view.closed() && position >= view.tail()) {
                             return LitecommCli.OK;
                         }
@@ -91,6 +94,13 @@ final class TailCommand implements Command {
                 }
             }
             return LitecommCli.OK;
+        }
+    }
+
+    private static void failIfUnclaimed(MailboxView view, long position) {
+        String problem = view.unclaimedProblem(position);
+        if (problem != null) {
+            throw new Failure("corrupt file: " + view.file() + ": " + problem);
         }
     }
 

@@ -124,6 +124,11 @@ class ChannelDamageTest {
                 assertTrue(check[1].contains("CORRUPT  " + file + ": damaged record: position=" + stuck + " offset="
                         + MailboxLayout.recordOffset((int) stuck)), check[1]);
 
+                // tail stops at the damage too, instead of waiting there for ever
+                String[] tail = cli(domain, "tail", "victim", "--timeout", "60000");
+                assertEquals("1", tail[0], tail[1] + tail[2]);
+                assertTrue(tail[2].contains("corrupt file: " + file + ": damaged record: position=" + stuck), tail[2]);
+
                 String[] salvage = cli(domain, "salvage", "victim", "--to", "rescued");
                 assertEquals("0", salvage[0], salvage[1] + salvage[2]);
                 Channel<byte[]> rescued = comm.channel("rescued", byte[].class);
