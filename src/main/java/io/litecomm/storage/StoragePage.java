@@ -3,11 +3,13 @@ package io.litecomm.storage;
 import static io.litecomm.storage.StoragePageLayout.FILE_LENGTH_OFFSET;
 import static io.litecomm.storage.StoragePageLayout.GENERATION_OFFSET;
 import static io.litecomm.storage.StoragePageLayout.HEADER_LENGTH;
+import static io.litecomm.storage.StoragePageLayout.LIVE_BYTES_OFFSET;
 import static io.litecomm.storage.StoragePageLayout.RECORD_CRC_OFFSET;
 import static io.litecomm.storage.StoragePageLayout.RECORD_HEADER_LENGTH;
 import static io.litecomm.storage.StoragePageLayout.RECORD_LENGTH_OFFSET;
 import static io.litecomm.storage.StoragePageLayout.RECORD_TYPE_OFFSET;
 import static io.litecomm.storage.StoragePageLayout.RECORD_VERSION_OFFSET;
+import static io.litecomm.storage.StoragePageLayout.SEALED;
 import static io.litecomm.storage.StoragePageLayout.STORE_VERSION_OFFSET;
 import static io.litecomm.storage.StoragePageLayout.TYPE_DELETE;
 import static io.litecomm.storage.StoragePageLayout.TYPE_SET;
@@ -18,22 +20,32 @@ import static io.litecomm.storage.StoragePageLayout.slotOffsetField;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.litecomm.mailbox.DomainDirectory;
 import io.litecomm.mailbox.FileLocks;
 import io.litecomm.spi.CorruptQueueException;
+import io.litecomm.spi.TransportException;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.zip.CRC32C;
 
@@ -41,9 +53,12 @@ import java.util.zip.CRC32C;
  * The shared-memory page of one domain, as seen by one process. Reads are served from a local
  * cache that is brought up to date only when the mapped generation or log end moved: a {@code get}
  * on an unchanged store costs two volatile reads and a hash lookup. Writers hold the page's file
- * lock, bring their cache up to date, and append one record; when the active slot is full they
- * write a compacted snapshot into the other slot (growing the file if needed) and flip the
- * generation. See {@link StoragePageLayout}.
+ * lock, bring their cache up to date, and append one record; when the active slot is full, or the
+ * file has become more than twice the size of the live data, they compact: into the other slot
+ * when it fits and the file is not too large, else into a new file renamed over the old one, which
+ * is sealed first so that peers re-open the name. A file another process may map is never shrunk.
+ * A fault on the mapping (the file truncated under it) is latched: every later call fails with
+ * {@link CorruptQueueException} naming the file. See {@link StoragePageLayout}.
  */
 public final class StoragePage implements AutoCloseable {
 
@@ -52,21 +67,27 @@ public final class StoragePage implements AutoCloseable {
 
     private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
+    private final DomainDirectory domain;
     private final Path file;
     private final ObjectMapper mapper;
-    private final FileLocks.Handle lock;
+    private final MappingFault fault;
     private final ReentrantLock refreshLock = new ReentrantLock();
-    private volatile MappedByteBuffer map;
+    private final Queue<PageFile> retired = new ConcurrentLinkedQueue<>();
+    private final RetiredMappings oldMappings = new RetiredMappings();
+    private volatile PageFile current;
     private volatile Map<String, Object> data = new ConcurrentHashMap<>();
+    /** Encoded size of each key's last SET frame, where known (keys read from a snapshot are not). */
+    private volatile Map<String, Integer> sizes = new ConcurrentHashMap<>();
     private volatile long cachedGeneration = -1;
     private volatile long cachedEnd = -1;
     private volatile long version;
 
-    StoragePage(Path file, ObjectMapper mapper, FileLocks.Handle lock, MappedByteBuffer map) {
+    StoragePage(DomainDirectory domain, Path file, ObjectMapper mapper, PageFile page) {
+        this.domain = domain;
         this.file = file;
         this.mapper = mapper;
-        this.lock = lock;
-        this.map = map;
+        this.fault = new MappingFault(file);
+        this.current = page;
     }
 
     /**
@@ -85,7 +106,12 @@ public final class StoragePage implements AutoCloseable {
      * @return the value, or {@code null}
      */
     public Object get(String key) {
-        refresh();
+        fault.check();
+        try {
+            refresh();
+        } catch (InternalError e) {
+            throw fault.truncated(e, current.map().capacity());
+        }
         return external(data.get(key));
     }
 
@@ -96,7 +122,12 @@ public final class StoragePage implements AutoCloseable {
      * @return {@code true} if set
      */
     public boolean contains(String key) {
-        refresh();
+        fault.check();
+        try {
+            refresh();
+        } catch (InternalError e) {
+            throw fault.truncated(e, current.map().capacity());
+        }
         return data.containsKey(key);
     }
 
@@ -106,16 +137,27 @@ public final class StoragePage implements AutoCloseable {
      * @return key to JSON-native value
      */
     public Map<String, Object> getAll() {
-        refreshLock.lock();
+        fault.check();
         try {
-            refreshLocked();
-            Map<String, Object> copy = new LinkedHashMap<>();
-            for (Map.Entry<String, Object> e : data.entrySet()) {
-                copy.put(e.getKey(), external(e.getValue()));
+            while (true) {
+                refresh();
+                refreshLock.lock();
+                try {
+                    if (refreshLocked(null)) {
+                        Map<String, Object> copy = new LinkedHashMap<>();
+                        for (Map.Entry<String, Object> e : data.entrySet()) {
+                            copy.put(e.getKey(), external(e.getValue()));
+                        }
+                        return copy;
+                    }
+                    // a compaction is under way: the next refresh waits for it like any reader
+                } finally {
+                    refreshLock.unlock();
+                    closeRetired();
+                }
             }
-            return copy;
-        } finally {
-            refreshLock.unlock();
+        } catch (InternalError e) {
+            throw fault.truncated(e, current.map().capacity());
         }
     }
 
@@ -125,7 +167,12 @@ public final class StoragePage implements AutoCloseable {
      * @return the version
      */
     public long version() {
-        refresh();
+        fault.check();
+        try {
+            refresh();
+        } catch (InternalError e) {
+            throw fault.truncated(e, current.map().capacity());
+        }
         return version;
     }
 
@@ -138,15 +185,10 @@ public final class StoragePage implements AutoCloseable {
      */
     public void set(String key, Object value) {
         byte[] payload = encodeSet(key, value);
-        try (FileLocks.Held held = lock.lock()) {
-            refreshLock.lock();
-            try {
-                refreshLocked();
-                append(TYPE_SET, payload);
-            } finally {
-                refreshLock.unlock();
-            }
-        }
+        write(() -> {
+            append(TYPE_SET, key, payload);
+            return null;
+        });
     }
 
     /**
@@ -156,19 +198,13 @@ public final class StoragePage implements AutoCloseable {
      * @return whether it existed
      */
     public boolean delete(String key) {
-        try (FileLocks.Held held = lock.lock()) {
-            refreshLock.lock();
-            try {
-                refreshLocked();
-                if (!data.containsKey(key)) {
-                    return false;
-                }
-                append(TYPE_DELETE, encode(Map.of("k", key)));
-                return true;
-            } finally {
-                refreshLock.unlock();
+        return write(() -> {
+            if (!data.containsKey(key)) {
+                return false;
             }
-        }
+            append(TYPE_DELETE, key, encode(Map.of("k", key)));
+            return true;
+        });
     }
 
     /**
@@ -180,22 +216,45 @@ public final class StoragePage implements AutoCloseable {
      * @return the new value
      */
     public Object update(String key, UnaryOperator<Object> fn) {
-        try (FileLocks.Held held = lock.lock()) {
-            refreshLock.lock();
-            try {
-                refreshLocked();
-                Object next = fn.apply(external(data.get(key)));
-                if (next == null) {
-                    if (data.containsKey(key)) {
-                        append(TYPE_DELETE, encode(Map.of("k", key)));
-                    }
-                    return null;
+        return write(() -> {
+            Object next = fn.apply(external(data.get(key)));
+            if (next == null) {
+                if (data.containsKey(key)) {
+                    append(TYPE_DELETE, key, encode(Map.of("k", key)));
                 }
-                append(TYPE_SET, encodeSet(key, next));
-                return external(data.get(key));
-            } finally {
-                refreshLock.unlock();
+                return null;
             }
+            append(TYPE_SET, key, encodeSet(key, next));
+            return external(data.get(key));
+        });
+    }
+
+    /**
+     * Runs a change holding the writer lock of the current file, with the cache up to date. If the
+     * file turns out to have been replaced, the lock of the new one is taken and the change runs
+     * there. A fault on the mapping is latched.
+     */
+    private <T> T write(Supplier<T> change) {
+        fault.check();
+        try {
+            while (true) {
+                PageFile page = current;
+                fault.checkLength(page.fileKey(), page.map().capacity());
+                try (FileLocks.Held held = page.lock().lock()) {
+                    refreshLock.lock();
+                    try {
+                        if (refreshLocked(page) && current == page) {
+                            return change.get();
+                        }
+                    } finally {
+                        refreshLock.unlock();
+                    }
+                } finally {
+                    closeRetired();
+                }
+            }
+        } catch (InternalError e) {
+            throw fault.truncated(e, current.map().capacity());
         }
     }
 
@@ -216,28 +275,68 @@ public final class StoragePage implements AutoCloseable {
 
     /** Brings the cache up to date if the page moved; the fast path takes no lock. */
     private void refresh() {
-        MappedByteBuffer m = map;
+        MappedByteBuffer m = current.map();
         long generation = (long) LONGS.getAcquire(m, GENERATION_OFFSET);
         long end = (long) LONGS.getAcquire(m, slotEndField((int) (generation & 1)));
         if (generation == cachedGeneration && end == cachedEnd) {
             return;
         }
-        refreshLock.lock();
+        PageFile locked = null;
+        FileLocks.Held held = null;
         try {
-            refreshLocked();
+            while (true) {
+                refreshLock.lock();
+                try {
+                    if (refreshLocked(locked)) {
+                        return;
+                    }
+                } finally {
+                    refreshLock.unlock();
+                    closeRetired();
+                }
+                // sealed but still in place: its sealer is renaming (wait for its lock) or died (take over)
+                if (held != null) {
+                    held.close();
+                    held = null;
+                }
+                locked = current;
+                fault.checkLength(locked.fileKey(), locked.map().capacity());
+                held = locked.lock().lock();
+            }
         } finally {
-            refreshLock.unlock();
+            if (held != null) {
+                held.close();
+            }
+            closeRetired();
         }
     }
 
-    private void refreshLocked() {
+    /**
+     * Brings the cache up to date, following the page to a new file when the one mapped is sealed
+     * and another file has the name. Returns {@code false} if the current file is sealed but still
+     * in place and {@code locked} is not it: the caller must take its writer lock and call again.
+     * Under that lock a sealed file still in place is one whose sealer died: it is unsealed.
+     */
+    private boolean refreshLocked(PageFile locked) {
         while (true) {
-            MappedByteBuffer m = mapCovering();
+            PageFile page = current;
+            MappedByteBuffer m = page.map();
             long generation = (long) LONGS.getAcquire(m, GENERATION_OFFSET);
+            if ((generation & SEALED) != 0) {
+                if (replacedOnDisk(page)) {
+                    switchFile(page);
+                    continue;
+                }
+                if (page != locked) {
+                    return false;
+                }
+                LONGS.setRelease(m, GENERATION_OFFSET, generation & ~SEALED);
+                continue;
+            }
             int slot = (int) (generation & 1);
             long end = (long) LONGS.getAcquire(m, slotEndField(slot));
             if (generation == cachedGeneration && end == cachedEnd) {
-                return;
+                return true;
             }
             long slotOffset = (long) LONGS.get(m, slotOffsetField(slot));
             long slotLength = (long) LONGS.get(m, slotLengthField(slot));
@@ -247,24 +346,71 @@ public final class StoragePage implements AutoCloseable {
             List<Change> changes = new ArrayList<>();
             String problem = readRecords(m, slotOffset, from, end, incremental ? version : -1, changes);
             long after = (long) LONGS.getAcquire(m, GENERATION_OFFSET);
-            if (after - generation > 1) {
+            if ((after & ~SEALED) - generation > 1) {
                 continue; // the slot may have been rewritten while we read it
             }
             if (problem != null) {
                 throw new CorruptQueueException(file.toString(), problem);
             }
             Map<String, Object> target = incremental ? data : new ConcurrentHashMap<>();
+            Map<String, Integer> targetSizes = incremental ? sizes : new ConcurrentHashMap<>();
             long last = incremental ? version : 0;
             for (Change change : changes) {
-                last = change.apply(target);
+                last = change.apply(target, targetSizes);
             }
             data = target;
+            sizes = targetSizes;
             version = last;
             cachedGeneration = generation;
             cachedEnd = end;
             if (after == generation) {
-                return;
+                return true;
             }
+        }
+    }
+
+    /** Whether the page's name now holds another file than {@code page} (or none). */
+    private boolean replacedOnDisk(PageFile page) {
+        try {
+            Object key = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            return !key.equals(page.fileKey());
+        } catch (NoSuchFileException e) {
+            return true;
+        } catch (IOException e) {
+            throw new TransportException("cannot read attributes: file=" + file + " cause=" + e, e);
+        }
+    }
+
+    /** Maps the file now named {@link #file} in place of {@code old}; the cache is rebuilt from it. */
+    private void switchFile(PageFile old) {
+        PageFile next;
+        try {
+            domain.checkFile(file);
+            next = StoragePages.openFile(file);
+        } catch (NoSuchFileException e) {
+            next = null;
+        }
+        if (next == null) {
+            throw new CorruptQueueException(file.toString(), "page sealed for replacement but no file has its name");
+        }
+        retire(old);
+        current = next;
+        cachedGeneration = -1;
+        cachedEnd = -1;
+    }
+
+    private void retire(PageFile old) {
+        retired.add(old);
+        oldMappings.retire(old.map());
+    }
+
+    /** Closes the handles of replaced files; never called holding {@link #refreshLock}. */
+    private void closeRetired() {
+        if (refreshLock.isHeldByCurrentThread()) {
+            return;
+        }
+        for (PageFile old; (old = retired.poll()) != null; ) {
+            old.lock().close();
         }
     }
 
@@ -307,8 +453,9 @@ public final class StoragePage implements AutoCloseable {
                 return null;
             }
             if (type == TYPE_SNAPSHOT) {
-                return target -> {
+                return (target, targetSizes) -> {
                     target.clear();
+                    targetSizes.clear();
                     map.forEach((k, v) -> putValue(target, (String) k, v));
                     return recordVersion;
                 };
@@ -320,13 +467,16 @@ public final class StoragePage implements AutoCloseable {
             }
             if (type == TYPE_SET) {
                 Object value = map.get("v");
-                return target -> {
+                int frame = StoragePageLayout.frameLength(payload.length);
+                return (target, targetSizes) -> {
                     putValue(target, key, value);
+                    targetSizes.put(key, frame);
                     return recordVersion;
                 };
             }
-            return target -> {
+            return (target, targetSizes) -> {
                 target.remove(key);
+                targetSizes.remove(key);
                 return recordVersion;
             };
         } catch (IOException | ClassCastException e) {
@@ -346,10 +496,10 @@ public final class StoragePage implements AutoCloseable {
         }
     }
 
-    /** A change read from the page, applied to a map; returns the record's version. */
+    /** A change read from the page, applied to a map and its sizes; returns the record's version. */
     @FunctionalInterface
     private interface Change {
-        long apply(Map<String, Object> target);
+        long apply(Map<String, Object> target, Map<String, Integer> targetSizes);
     }
 
     /** Placeholder for a JSON null stored under a key (a concurrent map holds no nulls). */
@@ -358,23 +508,13 @@ public final class StoragePage implements AutoCloseable {
         INSTANCE
     }
 
-    private MappedByteBuffer mapCovering() {
-        MappedByteBuffer m = map;
-        long fileLength = (long) LONGS.getAcquire(m, FILE_LENGTH_OFFSET);
-        if (fileLength > m.capacity()) {
-            if (fileLength > lock.size()) {
-                throw new CorruptQueueException(file.toString(), "truncated: header says length=" + fileLength
-                        + " but the file has " + lock.size());
-            }
-            m = lock.map(fileLength);
-            map = m;
-        }
-        return m;
-    }
-
-    /** Appends a change, compacting into the other slot when the active one is full. Lock held, cache fresh. */
-    private void append(int type, byte[] payload) {
-        MappedByteBuffer m = map;
+    /**
+     * Appends a change, compacting when the active slot is full or the file has become too large
+     * for the live data. Lock held, cache fresh.
+     */
+    private void append(int type, String key, byte[] payload) {
+        PageFile page = current;
+        MappedByteBuffer m = page.map();
         long generation = cachedGeneration;
         int slot = (int) (generation & 1);
         long slotOffset = (long) LONGS.get(m, slotOffsetField(slot));
@@ -387,58 +527,125 @@ public final class StoragePage implements AutoCloseable {
             throw new IllegalArgumentException("value cannot be stored: it would not read back as JSON (nested deeper than "
                     + io.litecomm.codec.JsonSupport.MAX_NESTING_DEPTH + "?)");
         }
-        if (end + frame <= slotLength) {
+        long live = Math.max(0, (long) LONGS.get(m, LIVE_BYTES_OFFSET) - sizeOf(key) + (type == TYPE_SET ? frame : 0));
+        if (end + frame <= slotLength && m.capacity() <= StoragePageLayout.footprintBound(live)) {
             writeRecord(m, slotOffset + end, type, next, payload);
             LONGS.setRelease(m, slotEndField(slot), end + frame);
             LONGS.setRelease(m, STORE_VERSION_OFFSET, next);
-            change.apply(data);
+            LONGS.setRelease(m, LIVE_BYTES_OFFSET, live);
+            change.apply(data, sizes);
             cachedEnd = end + frame;
             version = next;
             return;
         }
         Map<String, Object> compacted = new ConcurrentHashMap<>(data);
-        change.apply(compacted);
-        compact(compacted, generation, next);
+        Map<String, Integer> compactedSizes = new ConcurrentHashMap<>(sizes);
+        change.apply(compacted, compactedSizes);
+        compact(page, compacted, compactedSizes, generation, next);
     }
 
-    private void compact(Map<String, Object> compacted, long generation, long next) {
+    /** Bytes the key's current value takes in the log, encoding it if no record told us. */
+    private long sizeOf(String key) {
+        Object value = data.get(key);
+        if (value == null) {
+            return 0;
+        }
+        Integer known = sizes.get(key);
+        if (known != null) {
+            return known;
+        }
+        int frame = StoragePageLayout.frameLength(encodeSet(key, value == NullValue.INSTANCE ? null : value).length);
+        sizes.put(key, frame);
+        return frame;
+    }
+
+    private void compact(PageFile page, Map<String, Object> compacted, Map<String, Integer> compactedSizes,
+            long generation, long next) {
         Map<String, Object> snapshot = new LinkedHashMap<>();
         compacted.forEach((k, v) -> snapshot.put(k, v == NullValue.INSTANCE ? null : v));
         byte[] payload = encode(snapshot);
         int frame = StoragePageLayout.frameLength(payload.length);
+        MappedByteBuffer m = page.map();
         int other = (int) ((generation + 1) & 1);
-        long needed = (long) frame + Math.max(frame, StoragePageLayout.INITIAL_SLOT_LENGTH);
-        MappedByteBuffer m = map;
-        if ((long) LONGS.get(m, slotLengthField(other)) < needed) {
-            m = grow(m, other, needed);
+        boolean fitsInPlace = (long) LONGS.get(m, slotLengthField(other)) >= frame + StoragePageLayout.MIN_HEADROOM
+                && m.capacity() <= StoragePageLayout.footprintBound(frame);
+        if (fitsInPlace) {
+            long otherOffset = (long) LONGS.get(m, slotOffsetField(other));
+            writeRecord(m, otherOffset, TYPE_SNAPSHOT, next, payload);
+            LONGS.setRelease(m, slotEndField(other), (long) frame);
+            LONGS.setRelease(m, LIVE_BYTES_OFFSET, (long) frame);
+            LONGS.setRelease(m, GENERATION_OFFSET, generation + 1);
+            LONGS.setRelease(m, STORE_VERSION_OFFSET, next);
+            cachedGeneration = generation + 1;
+        } else {
+            Object newKey = replaceFile(page, generation, next, payload);
+            cachedGeneration = newKey == null ? -1 : generation + 1;
         }
-        long otherOffset = (long) LONGS.get(m, slotOffsetField(other));
-        writeRecord(m, otherOffset, TYPE_SNAPSHOT, next, payload);
-        LONGS.setRelease(m, slotEndField(other), (long) frame);
-        LONGS.setRelease(m, GENERATION_OFFSET, generation + 1);
-        LONGS.setRelease(m, STORE_VERSION_OFFSET, next);
         data = compacted;
-        cachedGeneration = generation + 1;
+        sizes = compactedSizes;
         cachedEnd = frame;
         version = next;
     }
 
-    /** Gives slot {@code other} a new, larger region at the end of the file, written with real zeroes. */
-    private MappedByteBuffer grow(MappedByteBuffer m, int other, long needed) {
-        long activeLength = (long) LONGS.get(m, slotLengthField(1 - other));
-        long length = (Math.max(needed * 2, activeLength) + 4095) & -4096L;
-        long fileLength = (long) LONGS.getAcquire(m, FILE_LENGTH_OFFSET);
-        if (fileLength + length > Integer.MAX_VALUE) {
-            throw new IllegalStateException("shared memory page would exceed 2 GiB: file=" + file + " needed=" + needed);
+    /**
+     * Writes the compacted page into a new file sized for it, seals the old one, renames the new one
+     * over the page's name (the commit point) and switches to it. Peers that see the seal follow.
+     * Returns the identity of the file now mapped if it is the one written, else {@code null}.
+     */
+    private Object replaceFile(PageFile page, long generation, long next, byte[] payload) {
+        StoragePages.sweepLeftovers(file);
+        int frame = StoragePageLayout.frameLength(payload.length);
+        long nextGeneration = generation + 1;
+        int active = (int) (nextGeneration & 1);
+        long[] lengths = new long[2];
+        lengths[active] = StoragePageLayout.slotLengthFor(frame);
+        lengths[1 - active] = StoragePageLayout.INITIAL_SLOT_LENGTH;
+        long fileLength = HEADER_LENGTH + lengths[0] + lengths[1];
+        if (fileLength > Integer.MAX_VALUE) {
+            throw new IllegalStateException("shared memory page would exceed 2 GiB: file=" + file + " needed=" + fileLength);
         }
-        lock.zeroFill(fileLength, length);
-        MappedByteBuffer grown = lock.map(fileLength + length);
-        LONGS.set(grown, slotOffsetField(other), fileLength);
-        LONGS.set(grown, slotLengthField(other), length);
-        LONGS.set(grown, slotEndField(other), 0L);
-        LONGS.setRelease(grown, FILE_LENGTH_OFFSET, fileLength + length);
-        map = grown;
-        return grown;
+        ByteBuffer header = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+        writeHeader(header, nextGeneration, fileLength, lengths);
+        header.putLong(slotEndField(active), frame);
+        header.putLong(STORE_VERSION_OFFSET, next);
+        header.putLong(LIVE_BYTES_OFFSET, frame);
+        ByteBuffer record = ByteBuffer.allocate(frame).order(ByteOrder.LITTLE_ENDIAN);
+        writeRecord(record, 0, TYPE_SNAPSHOT, next, payload);
+        long slotOffset = active == 0 ? HEADER_LENGTH : HEADER_LENGTH + lengths[0];
+        Path tmp = StoragePages.writeReplacement(file, fileLength, Map.of(0L, header, slotOffset, record));
+        Object written;
+        try {
+            written = Files.readAttributes(tmp, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            LONGS.setRelease(page.map(), GENERATION_OFFSET, generation | SEALED);
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException | RuntimeException e) {
+                LONGS.setRelease(page.map(), GENERATION_OFFSET, generation);
+                throw e;
+            }
+        } catch (IOException e) {
+            StoragePages.deleteQuietly(tmp);
+            throw new TransportException("cannot replace page: file=" + file + " cause=" + e, e);
+        } catch (RuntimeException | Error e) {
+            StoragePages.deleteQuietly(tmp);
+            throw e;
+        }
+        switchFile(page);
+        return written.equals(current.fileKey()) ? written : null;
+    }
+
+    private static void writeHeader(ByteBuffer b, long generation, long fileLength, long[] lengths) {
+        b.putLong(StoragePageLayout.MAGIC_OFFSET, StoragePageLayout.MAGIC);
+        b.putInt(StoragePageLayout.VERSION_WORD_OFFSET, StoragePageLayout.FORMAT_MAJOR << 16 | StoragePageLayout.FORMAT_MINOR);
+        b.putInt(StoragePageLayout.HEADER_LENGTH_OFFSET, HEADER_LENGTH);
+        b.putLong(GENERATION_OFFSET, generation);
+        b.putLong(FILE_LENGTH_OFFSET, fileLength);
+        long offset = HEADER_LENGTH;
+        for (int slot = 0; slot < 2; slot++) {
+            b.putLong(slotOffsetField(slot), offset);
+            b.putLong(slotLengthField(slot), lengths[slot]);
+            offset += lengths[slot];
+        }
     }
 
     private static void writeRecord(ByteBuffer m, long offset, int type, long recordVersion, byte[] payload) {
@@ -463,18 +670,11 @@ public final class StoragePage implements AutoCloseable {
     static void writeInitial(java.nio.channels.FileChannel channel, ObjectMapper mapper) throws IOException {
         int slotLength = StoragePageLayout.INITIAL_SLOT_LENGTH;
         ByteBuffer b = ByteBuffer.allocate(HEADER_LENGTH + 2 * slotLength).order(ByteOrder.LITTLE_ENDIAN);
-        b.putLong(StoragePageLayout.MAGIC_OFFSET, StoragePageLayout.MAGIC);
-        b.putInt(StoragePageLayout.VERSION_WORD_OFFSET, StoragePageLayout.FORMAT_MAJOR << 16 | StoragePageLayout.FORMAT_MINOR);
-        b.putInt(StoragePageLayout.HEADER_LENGTH_OFFSET, HEADER_LENGTH);
-        b.putLong(GENERATION_OFFSET, 0);
-        b.putLong(FILE_LENGTH_OFFSET, initialLength());
-        for (int slot = 0; slot < 2; slot++) {
-            b.putLong(slotOffsetField(slot), HEADER_LENGTH + (long) slot * slotLength);
-            b.putLong(slotLengthField(slot), slotLength);
-        }
+        writeHeader(b, 0, initialLength(), new long[] {slotLength, slotLength});
         byte[] empty = mapper.writeValueAsBytes(Map.of());
         writeRecord(b, HEADER_LENGTH, TYPE_SNAPSHOT, 0, empty);
         b.putLong(slotEndField(0), StoragePageLayout.frameLength(empty.length));
+        b.putLong(LIVE_BYTES_OFFSET, StoragePageLayout.frameLength(empty.length));
         b.position(0);
         while (b.hasRemaining()) {
             channel.write(b, b.position());
@@ -492,7 +692,8 @@ public final class StoragePage implements AutoCloseable {
 
     @Override
     public void close() {
-        lock.close();
+        current.lock().close();
+        closeRetired();
     }
 
     @Override

@@ -2,7 +2,6 @@ package io.litecomm.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import io.litecomm.Channel;
 import io.litecomm.Comm;
@@ -44,6 +43,8 @@ class StoreTruncationTest {
             "publish", m -> m.publish("t", "m"),
             "subscribe", m -> m.onSubscriberReceive("t2", x -> { }));
 
+    private static final java.util.Set<String> READS = java.util.Set.of("get", "getAll", "version");
+
     static void truncate(Path file, long length) throws IOException {
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
             raf.setLength(length);
@@ -68,9 +69,17 @@ class StoreTruncationTest {
                     outcomes.add(call.getKey() + ": " + outcome(memory, call.getValue()));
                 }
             }
+            // a read whose header words are intact (cut to 4096) is served from the cache until a call
+            // touches a lost page or checks the length (every write does); from then on, latched
+            boolean latched = false;
             for (String outcome : outcomes) {
-                assertTrue(outcome.contains("CorruptFileException") && outcome.contains(name), outcomes.toString());
+                boolean corrupt = outcome.contains("CorruptFileException") && outcome.contains(name)
+                        && outcome.contains("truncated");
+                boolean cachedRead = outcome.endsWith(": returned") && READS.contains(outcome.substring(0, outcome.indexOf(':')));
+                assertTrue(corrupt || cachedRead && !latched, outcomes.toString());
+                latched |= corrupt;
             }
+            assertTrue(latched, outcomes.toString());
             bystander.send("still here");
             assertEquals("still here", bystander.receive());
             if (name.equals("pubsub.ring")) {
@@ -90,9 +99,5 @@ class StoreTruncationTest {
         } catch (Throwable e) {
             return "OTHER " + e;
         }
-    }
-
-    static void unused() {
-        fail();
     }
 }
