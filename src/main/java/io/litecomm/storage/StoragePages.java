@@ -154,7 +154,8 @@ public final class StoragePages {
             return tmp;
         } catch (IOException e) {
             deleteQuietly(tmp);
-            throw new TransportException("cannot write compacted page: file=" + tmp + " cause=" + e, e);
+            throw new TransportException("cannot write compacted page: file=" + file + " new=" + tmp.getFileName()
+                    + " cause=" + e, e);
         } catch (RuntimeException | Error e) {
             deleteQuietly(tmp);
             throw e;
