@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -43,7 +44,7 @@ class StoreTruncationTest {
             "publish", m -> m.publish("t", "m"),
             "subscribe", m -> m.onSubscriberReceive("t2", x -> { }));
 
-    private static final java.util.Set<String> READS = java.util.Set.of("get", "getAll", "version");
+    private static final Set<String> READS = Set.of("get", "getAll", "version");
 
     static void truncate(Path file, long length) throws IOException {
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
