@@ -41,9 +41,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -72,7 +70,6 @@ public final class StoragePage implements AutoCloseable {
     private final ObjectMapper mapper;
     private final MappingFault fault;
     private final ReentrantLock refreshLock = new ReentrantLock();
-    private final Queue<PageFile> retired = new ConcurrentLinkedQueue<>();
     private final RetiredMappings oldMappings = new RetiredMappings();
     private volatile PageFile current;
     private volatile Map<String, Object> data = new ConcurrentHashMap<>();
@@ -81,6 +78,16 @@ public final class StoragePage implements AutoCloseable {
     private volatile long cachedGeneration = -1;
     private volatile long cachedEnd = -1;
     private volatile long version;
+    /** The file this process's last compaction wrote, until it maps it. */
+    private volatile Written written;
+
+    private static final int FRESH = 0;
+    private static final int NEEDS_LOCK = 1;
+    private static final int NEEDS_SWITCH = 2;
+
+    /** A page file this process wrote: its identity and the cache state it holds. */
+    private record Written(Object fileKey, long generation, long end) {
+    }
 
     StoragePage(DomainDirectory domain, Path file, ObjectMapper mapper, PageFile page) {
         this.domain = domain;
@@ -143,7 +150,7 @@ public final class StoragePage implements AutoCloseable {
                 refresh();
                 refreshLock.lock();
                 try {
-                    if (refreshLocked(null)) {
+                    if (refreshLocked(null) == FRESH) {
                         Map<String, Object> copy = new LinkedHashMap<>();
                         for (Map.Entry<String, Object> e : data.entrySet()) {
                             copy.put(e.getKey(), external(e.getValue()));
@@ -153,7 +160,6 @@ public final class StoragePage implements AutoCloseable {
                     // a compaction is under way: the next refresh waits for it like any reader
                 } finally {
                     refreshLock.unlock();
-                    closeRetired();
                 }
             }
         } catch (InternalError e) {
@@ -239,18 +245,37 @@ public final class StoragePage implements AutoCloseable {
         try {
             while (true) {
                 PageFile page = current;
-                fault.checkLength(page.fileKey(), page.map().capacity());
-                try (FileLocks.Held held = page.lock().lock()) {
-                    refreshLock.lock();
-                    try {
-                        if (refreshLocked(page) && current == page) {
-                            return change.get();
+                if (!page.use()) {
+                    continue; // replaced meanwhile: current is already the newer file
+                }
+                int status;
+                boolean ran = false;
+                T result = null;
+                try {
+                    fault.checkLength(page.fileKey(), page.map().capacity());
+                    try (FileLocks.Held held = page.lock().lock()) {
+                        refreshLock.lock();
+                        try {
+                            status = refreshLocked(page);
+                            if (status == FRESH && current == page) {
+                                result = change.get();
+                                ran = true;
+                            }
+                        } finally {
+                            refreshLock.unlock();
                         }
-                    } finally {
-                        refreshLock.unlock();
                     }
                 } finally {
-                    closeRetired();
+                    page.done();
+                }
+                if (ran) {
+                    if (written != null) {
+                        follow(page); // this change compacted into a new file: map it now, holding no lock
+                    }
+                    return result;
+                }
+                if (status == NEEDS_SWITCH) {
+                    follow(page);
                 }
             }
         } catch (InternalError e) {
@@ -285,50 +310,68 @@ public final class StoragePage implements AutoCloseable {
         FileLocks.Held held = null;
         try {
             while (true) {
+                int status;
                 refreshLock.lock();
                 try {
-                    if (refreshLocked(locked)) {
-                        return;
-                    }
+                    status = refreshLocked(locked);
                 } finally {
                     refreshLock.unlock();
-                    closeRetired();
                 }
-                // sealed but still in place: its sealer is renaming (wait for its lock) or died (take over)
+                if (status == FRESH) {
+                    return;
+                }
                 if (held != null) {
                     held.close();
                     held = null;
+                    locked.done();
+                    locked = null;
                 }
-                locked = current;
-                fault.checkLength(locked.fileKey(), locked.map().capacity());
-                held = locked.lock().lock();
+                if (status == NEEDS_SWITCH) {
+                    follow(current);
+                    continue;
+                }
+                // sealed but still in place: its sealer is renaming (wait for its lock) or died (take over)
+                PageFile page = current;
+                if (!page.use()) {
+                    continue;
+                }
+                try {
+                    fault.checkLength(page.fileKey(), page.map().capacity());
+                    held = page.lock().lock();
+                    locked = page;
+                } finally {
+                    if (locked != page) {
+                        page.done();
+                    }
+                }
             }
         } finally {
             if (held != null) {
                 held.close();
+                locked.done();
             }
-            closeRetired();
         }
     }
 
     /**
-     * Brings the cache up to date, following the page to a new file when the one mapped is sealed
-     * and another file has the name. Returns {@code false} if the current file is sealed but still
-     * in place and {@code locked} is not it: the caller must take its writer lock and call again.
-     * Under that lock a sealed file still in place is one whose sealer died: it is unsealed.
+     * Brings the cache up to date from the current file. Returns {@link #NEEDS_SWITCH} if that file
+     * is sealed and another file has the name (the caller maps it with {@link #follow}, holding no
+     * lock: opening a file while holding a file lock could deadlock with a handle being closed), or
+     * {@link #NEEDS_LOCK} if it is sealed but still in place and {@code locked} is not it (the caller
+     * takes its writer lock and calls again). Under that lock a sealed file still in place is one
+     * whose sealer died: it is unsealed.
      */
-    private boolean refreshLocked(PageFile locked) {
+    private int refreshLocked(PageFile locked) {
         while (true) {
             PageFile page = current;
             MappedByteBuffer m = page.map();
             long generation = (long) LONGS.getAcquire(m, GENERATION_OFFSET);
             if ((generation & SEALED) != 0) {
                 if (replacedOnDisk(page)) {
-                    switchFile(page);
-                    continue;
+                    return NEEDS_SWITCH;
                 }
                 if (page != locked) {
-                    return false;
+                    return NEEDS_LOCK;
                 }
                 LONGS.setRelease(m, GENERATION_OFFSET, generation & ~SEALED);
                 continue;
@@ -336,7 +379,7 @@ public final class StoragePage implements AutoCloseable {
             int slot = (int) (generation & 1);
             long end = (long) LONGS.getAcquire(m, slotEndField(slot));
             if (generation == cachedGeneration && end == cachedEnd) {
-                return true;
+                return FRESH;
             }
             long slotOffset = (long) LONGS.get(m, slotOffsetField(slot));
             long slotLength = (long) LONGS.get(m, slotLengthField(slot));
@@ -364,7 +407,7 @@ public final class StoragePage implements AutoCloseable {
             cachedGeneration = generation;
             cachedEnd = end;
             if (after == generation) {
-                return true;
+                return FRESH;
             }
         }
     }
@@ -381,8 +424,12 @@ public final class StoragePage implements AutoCloseable {
         }
     }
 
-    /** Maps the file now named {@link #file} in place of {@code old}; the cache is rebuilt from it. */
-    private void switchFile(PageFile old) {
+    /**
+     * Maps the file now named {@link #file} in place of {@code old}, if that is still the current
+     * one. Holds no file lock while it opens the file. If the new file is the one this process's
+     * last compaction wrote, the cache (already its content) is kept; else it is rebuilt from it.
+     */
+    private void follow(PageFile old) {
         PageFile next;
         try {
             domain.checkFile(file);
@@ -393,24 +440,26 @@ public final class StoragePage implements AutoCloseable {
         if (next == null) {
             throw new CorruptQueueException(file.toString(), "page sealed for replacement but no file has its name");
         }
-        retire(old);
-        current = next;
-        cachedGeneration = -1;
-        cachedEnd = -1;
-    }
-
-    private void retire(PageFile old) {
-        retired.add(old);
-        oldMappings.retire(old.map());
-    }
-
-    /** Closes the handles of replaced files; never called holding {@link #refreshLock}. */
-    private void closeRetired() {
-        if (refreshLock.isHeldByCurrentThread()) {
-            return;
+        boolean installed = false;
+        refreshLock.lock();
+        try {
+            if (current == old) {
+                current = next;
+                installed = true;
+                Written w = written;
+                written = null;
+                boolean ours = w != null && w.fileKey().equals(next.fileKey());
+                cachedGeneration = ours ? w.generation() : -1;
+                cachedEnd = ours ? w.end() : -1;
+            }
+        } finally {
+            refreshLock.unlock();
         }
-        for (PageFile old; (old = retired.poll()) != null; ) {
-            old.lock().close();
+        if (installed) {
+            oldMappings.retire(old.map());
+            old.retire();
+        } else {
+            next.retire();
         }
     }
 
@@ -578,8 +627,8 @@ public final class StoragePage implements AutoCloseable {
             LONGS.setRelease(m, STORE_VERSION_OFFSET, next);
             cachedGeneration = generation + 1;
         } else {
-            Object newKey = replaceFile(page, generation, next, payload);
-            cachedGeneration = newKey == null ? -1 : generation + 1;
+            replaceFile(page, generation, next, payload);
+            cachedGeneration = -1; // the sealed file is not to be trusted: the next look follows the seal
         }
         data = compacted;
         sizes = compactedSizes;
@@ -589,10 +638,10 @@ public final class StoragePage implements AutoCloseable {
 
     /**
      * Writes the compacted page into a new file sized for it, seals the old one, renames the new one
-     * over the page's name (the commit point) and switches to it. Peers that see the seal follow.
-     * Returns the identity of the file now mapped if it is the one written, else {@code null}.
+     * over the page's name (the commit point). This process, like its peers, follows the seal to
+     * the new file once it holds no lock ({@link #write}); until then the cache is this change's.
      */
-    private Object replaceFile(PageFile page, long generation, long next, byte[] payload) {
+    private void replaceFile(PageFile page, long generation, long next, byte[] payload) {
         StoragePages.sweepLeftovers(file);
         int frame = StoragePageLayout.frameLength(payload.length);
         long nextGeneration = generation + 1;
@@ -613,9 +662,9 @@ public final class StoragePage implements AutoCloseable {
         writeRecord(record, 0, TYPE_SNAPSHOT, next, payload);
         long slotOffset = active == 0 ? HEADER_LENGTH : HEADER_LENGTH + lengths[0];
         Path tmp = StoragePages.writeReplacement(file, fileLength, Map.of(0L, header, slotOffset, record));
-        Object written;
+        Object writtenKey;
         try {
-            written = Files.readAttributes(tmp, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            writtenKey = Files.readAttributes(tmp, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
             LONGS.setRelease(page.map(), GENERATION_OFFSET, generation | SEALED);
             try {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
@@ -630,8 +679,7 @@ public final class StoragePage implements AutoCloseable {
             StoragePages.deleteQuietly(tmp);
             throw e;
         }
-        switchFile(page);
-        return written.equals(current.fileKey()) ? written : null;
+        this.written = new Written(writtenKey, nextGeneration, frame);
     }
 
     private static void writeHeader(ByteBuffer b, long generation, long fileLength, long[] lengths) {
@@ -692,8 +740,7 @@ public final class StoragePage implements AutoCloseable {
 
     @Override
     public void close() {
-        current.lock().close();
-        closeRetired();
+        current.retire();
     }
 
     @Override
