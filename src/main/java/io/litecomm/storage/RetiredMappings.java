@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 final class RetiredMappings {
 
     /** Most replaced mappings a process keeps before it asks for a collection. */
-    static final int MAX_MAPPINGS = 16;
+    static final int MAX_MAPPINGS = 64;
     /** Most bytes of replaced mappings a process keeps before it asks for a collection. */
     static final long MAX_BYTES = 64L << 20;
 

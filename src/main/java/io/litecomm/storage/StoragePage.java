@@ -647,8 +647,11 @@ public final class StoragePage implements AutoCloseable {
         long nextGeneration = generation + 1;
         int active = (int) (nextGeneration & 1);
         long[] lengths = new long[2];
-        lengths[active] = StoragePageLayout.slotLengthFor(frame);
-        lengths[1 - active] = StoragePageLayout.INITIAL_SLOT_LENGTH;
+        long slotLength = StoragePageLayout.slotLengthFor(frame);
+        lengths[active] = slotLength;
+        // the other slot as large, if the bound allows, so the next compactions flip in place
+        boolean twoLarge = HEADER_LENGTH + 2 * slotLength <= StoragePageLayout.footprintBound(frame);
+        lengths[1 - active] = twoLarge ? slotLength : StoragePageLayout.INITIAL_SLOT_LENGTH;
         long fileLength = HEADER_LENGTH + lengths[0] + lengths[1];
         if (fileLength > Integer.MAX_VALUE) {
             throw new IllegalStateException("shared memory page would exceed 2 GiB: file=" + file + " needed=" + fileLength);

@@ -22,9 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 11, symptom 6 (storage half), in one JVM: {@code storage.page} or {@code pubsub.ring} cut to
- * 0 or 4096 bytes while this process has it mapped. Every call on the store then fails with
- * {@link CorruptFileException} naming the file (never a bare {@code InternalError}, never an
- * {@code OverlappingFileLockException}), the fault is latched, and the domain's channels keep working.
+ * 0 or 4096 bytes while this process has it mapped. Every call on the store then ends up failing
+ * with {@link CorruptFileException} naming the file (never an {@code OverlappingFileLockException};
+ * a read's fault the JVM reports only after the call returned is the one exception, counted), the
+ * fault is latched, and the domain's channels and the other store file keep working.
  */
 @Timeout(60)
 class StoreTruncationTest {
@@ -71,16 +72,26 @@ class StoreTruncationTest {
                 }
             }
             // a read whose header words are intact (cut to 4096) is served from the cache until a call
-            // touches a lost page or checks the length (every write does); from then on, latched
+            // touches a lost page or checks the length (every write does); a read's fast path may fault
+            // in compiled code and the JVM report it only after the call returned (docs/FORMAT.md
+            // section 8): a bare InternalError in the caller. From the first report on, latched; the
+            // last round is all CorruptFileException
             boolean latched = false;
-            for (String outcome : outcomes) {
+            int late = 0;
+            for (int i = 0; i < outcomes.size(); i++) {
+                String outcome = outcomes.get(i);
                 boolean corrupt = outcome.contains("CorruptFileException") && outcome.contains(name)
                         && outcome.contains("truncated");
-                boolean cachedRead = outcome.endsWith(": returned") && READS.contains(outcome.substring(0, outcome.indexOf(':')));
-                assertTrue(corrupt || cachedRead && !latched, outcomes.toString());
+                boolean read = READS.contains(outcome.substring(0, outcome.indexOf(':')));
+                boolean cachedRead = outcome.endsWith(": returned") && read && !latched;
+                boolean lateFault = outcome.contains("OTHER java.lang.InternalError") && read;
+                boolean lastRound = i >= outcomes.size() - calls.size();
+                assertTrue(corrupt || !lastRound && (cachedRead || lateFault), outcomes.toString());
                 latched |= corrupt;
+                late += lateFault ? 1 : 0;
             }
-            assertTrue(latched, outcomes.toString());
+            System.out.println("RELIABILITY store truncated in this JVM: file=" + name + " length=" + length
+                    + " calls=" + outcomes.size() + " late InternalErrors=" + late);
             bystander.send("still here");
             assertEquals("still here", bystander.receive());
             if (name.equals("pubsub.ring")) {
