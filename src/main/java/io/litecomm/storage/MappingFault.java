@@ -16,12 +16,8 @@ import java.nio.file.attribute.BasicFileAttributes;
  */
 final class MappingFault {
 
-    /** Least time between two length checks of one file by one process. */
-    static final long CHECK_INTERVAL_NANOS = 1_000_000;
-
     private final Path file;
     private volatile String problem;
-    private volatile long lastCheck = System.nanoTime() - CHECK_INTERVAL_NANOS;
 
     MappingFault(Path file) {
         this.file = file;
@@ -76,19 +72,15 @@ final class MappingFault {
      * Before a lock is taken: a system call the JVM returns from with any fault it still owes this
      * thread (so the fault surfaces here, not inside {@code FileChannel.tryLock}, where it would leave
      * a stale entry in the JVM's lock table), and a length check. A file that is shorter than this
-     * process's mapping of it is latched as truncated, without touching the mapping. A {@code stat}
-     * costs about a microsecond, as much as the rest of a small write: it is made at most once per
-     * {@link #CHECK_INTERVAL_NANOS} (a truncation in between is caught when the mapping faults).
+     * process's mapping of it is latched as truncated, without touching the mapping. The
+     * {@code stat} costs about a microsecond; skipping it on some calls let the JVM report a fault
+     * of a write only after the call had returned (a bare {@code InternalError} in the caller).
      *
      * @param fileKey the identity of the mapped file
      * @param mapped bytes mapped
      * @return {@code false} if the name now holds another file (or none)
      */
     boolean checkLength(Object fileKey, long mapped) {
-        long now = System.nanoTime();
-        if (now - lastCheck < CHECK_INTERVAL_NANOS) {
-            return true;
-        }
         BasicFileAttributes attributes;
         try {
             attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
@@ -103,7 +95,6 @@ final class MappingFault {
         if (attributes.size() < mapped) {
             throw latch("file truncated while mapped: length=" + attributes.size() + " mapped=" + mapped);
         }
-        lastCheck = now;
         return true;
     }
 }
