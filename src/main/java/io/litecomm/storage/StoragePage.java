@@ -430,15 +430,17 @@ public final class StoragePage implements AutoCloseable {
      * last compaction wrote, the cache (already its content) is kept; else it is rebuilt from it.
      */
     private void follow(PageFile old) {
-        PageFile next;
-        try {
-            domain.checkFile(file);
+        PageFile next = null;
+        for (int attempt = 0; next == null; attempt++) {
+            try {
+                domain.checkFile(file);
+            } catch (NoSuchFileException e) {
+                throw new CorruptQueueException(file.toString(), "page sealed for replacement but no file has its name");
+            }
+            if (attempt == 1000) {
+                throw new CorruptQueueException(file.toString(), "page keeps being replaced while being opened");
+            }
             next = StoragePages.openFile(file);
-        } catch (NoSuchFileException e) {
-            next = null;
-        }
-        if (next == null) {
-            throw new CorruptQueueException(file.toString(), "page sealed for replacement but no file has its name");
         }
         boolean installed = false;
         refreshLock.lock();

@@ -65,9 +65,17 @@ public final class StoragePages {
      * Opens and maps the file now named {@code file} (already checked: regular, ours, no link).
      *
      * @param file the page's name
-     * @return the mapped file, or {@code null} if it disappeared meanwhile
+     * @return the mapped file, or {@code null} if it disappeared or was replaced meanwhile (try again)
      */
     static PageFile openFile(Path file) {
+        Object before;
+        try {
+            before = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            throw new TransportException("cannot read attributes: file=" + file + " cause=" + e, e);
+        }
         FileLocks.Handle lock;
         try {
             lock = FileLocks.open(file);
@@ -78,12 +86,18 @@ public final class StoragePages {
             throw e;
         }
         try {
-            Object key = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
             long size = lock.size();
             validateLength(file, size);
             MappedByteBuffer map = lock.map(size);
             validateHeader(file, map, size);
-            return new PageFile(lock, map, key);
+            // the identity must be the mapped file's: a page renamed over the name while it was being
+            // opened would pair another file's identity with this mapping (and its length checks)
+            Object after = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            if (!before.equals(after)) {
+                lock.close();
+                return null;
+            }
+            return new PageFile(lock, map, before);
         } catch (NoSuchFileException e) {
             lock.close();
             return null;
