@@ -24,9 +24,10 @@ import java.util.HashSet;
 import java.util.Set;
 
 /**
- * Checks the shared-memory page {@code storage.page} ({@code docs/FORMAT.md} section 9) read-only:
- * the header, both slot descriptors, and every record of the active slot (type, length, position,
- * CRC-32C, JSON, consecutive versions). Writers are kept out while it reads, by a shared lock on
+ * Checks the shared-memory page {@code storage.page} ({@code docs/FORMAT.md} section 9, format
+ * 2.x) read-only: the header, both slot descriptors, and every record of the active slot (type,
+ * length, position, CRC-32C, JSON, consecutive versions); a seal left by a compaction that did not
+ * finish is a note. Writers are kept out while it reads, by a shared lock on
  * their lock byte.
  */
 final class StorageCheck {
@@ -79,6 +80,11 @@ final class StorageCheck {
                     + " actualLength=" + size + " generation=" + generation);
             return;
         }
+        if ((generation & StoragePageLayout.SEALED) != 0) {
+            // writers are locked out while we read, so no compaction is under way: its writer died
+            // between sealing and renaming, and the next writer unseals the file
+            report.note("sealed by a compaction that did not finish: the next writer unseals it");
+        }
         int active = (int) (generation & 1);
         if (!slotFits(b, active, fileLength, true, report) || !slotFits(b, 1 - active, fileLength, false, report)) {
             return;
@@ -92,8 +98,9 @@ final class StorageCheck {
             return;
         }
         report.summary(walk.keys.size() + (walk.keys.size() == 1 ? " key" : " keys") + ", version " + walk.version
-                + ", generation " + generation + ", log " + end + " of " + b.getLong(StoragePageLayout.slotLengthField(active))
-                + " bytes");
+                + ", generation " + (generation & ~StoragePageLayout.SEALED) + ", log " + end + " of "
+                + b.getLong(StoragePageLayout.slotLengthField(active)) + " bytes, file " + size + " bytes, live "
+                + b.getLong(StoragePageLayout.LIVE_BYTES_OFFSET) + " bytes");
     }
 
     /** Checks a slot descriptor lies within the file, after the header (the active one must hold a snapshot). */

@@ -240,6 +240,11 @@ public final class FileLocks {
                         lock.release();
                     } catch (IOException e) {
                         // the channel is gone, and its locks with it
+                    } catch (InternalError fault) {
+                        // a mapping fault the JVM reported late, on the way back from the unlock: the
+                        // lock may still be in the JVM's table (OverlappingFileLockException ever after)
+                        releaseAgain(lock);
+                        throw fault;
                     } finally {
                         entry.jvmLock.unlock();
                     }
@@ -262,6 +267,12 @@ public final class FileLocks {
                     lock = entry.channel().tryLock(WRITER_LOCK, 1, false);
                 } catch (IOException e) {
                     throw new TransportException("cannot lock: file=" + entry.path + " cause=" + e, e);
+                } catch (InternalError fault) {
+                    // a mapping fault the JVM reported late, inside tryLock: the attempt stays in the
+                    // JVM's lock table and every later tryLock would throw OverlappingFileLockException;
+                    // closing the channel clears it (the next use reopens the file)
+                    closeQuietly(entry.channel);
+                    throw fault;
                 }
                 if (lock != null) {
                     return lock;
@@ -275,6 +286,14 @@ public final class FileLocks {
                     java.util.concurrent.locks.LockSupport.parkNanos(park);
                     park = Math.min(park * 2, MAX_LOCK_PARK_NANOS);
                 }
+            }
+        }
+
+        private static void releaseAgain(FileLock lock) {
+            try {
+                lock.release();
+            } catch (IOException | InternalError e) {
+                // released as far as it can be
             }
         }
 

@@ -2,6 +2,7 @@ package io.litecomm.storage;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.litecomm.mailbox.DomainDirectory;
+import io.litecomm.spi.CorruptQueueException;
 import io.litecomm.spi.SharedStore;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -91,20 +92,38 @@ public final class MappedSharedStore implements SharedStore {
         return ring().maxPayload();
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>A reader of a ring found damaged or truncated throws {@link CorruptQueueException} once,
+     * from the poll that found it, then reads nothing: the watcher that polls it reports the
+     * damage once instead of on every turn, while publishing keeps failing on every call.
+     */
     @Override
     public TopicReader newReader() {
         PubSubRing.Reader reader = ring().newReader();
-        return (sink, limit) -> reader.poll(new PubSubRing.Sink() {
-            @Override
-            public void message(PubSubRing.Message message) {
-                sink.message(message.position(), message.topic(), message.payload());
+        boolean[] failed = new boolean[1];
+        return (sink, limit) -> {
+            if (failed[0]) {
+                return 0;
             }
+            try {
+                return reader.poll(new PubSubRing.Sink() {
+                    @Override
+                    public void message(PubSubRing.Message message) {
+                        sink.message(message.position(), message.topic(), message.payload());
+                    }
 
-            @Override
-            public void missed(long count) {
-                sink.missed(count);
+                    @Override
+                    public void missed(long count) {
+                        sink.missed(count);
+                    }
+                }, limit);
+            } catch (CorruptQueueException e) {
+                failed[0] = true;
+                throw e;
             }
-        }, limit);
+        };
     }
 
     @Override

@@ -15,11 +15,16 @@ import io.litecomm.mailbox.DomainDirectory;
 import io.litecomm.mailbox.FormatCheck;
 import io.litecomm.mailbox.FileLocks;
 import io.litecomm.spi.CorruptQueueException;
+import io.litecomm.spi.TransportException;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.Path;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -41,9 +46,14 @@ public final class PubSubRing implements AutoCloseable {
     private final int capacity;
     private final int mask;
     private final int maxPayload;
+    private final MappingFault fault;
+    private final Object fileKey;
 
-    private PubSubRing(Path file, MappedByteBuffer map, FileLocks.Handle lock, int capacity, int maxPayload) {
+    private PubSubRing(Path file, MappedByteBuffer map, FileLocks.Handle lock, int capacity, int maxPayload,
+            Object fileKey) {
         this.file = file;
+        this.fault = new MappingFault(file);
+        this.fileKey = fileKey;
         this.map = map;
         this.lock = lock;
         this.capacity = capacity;
@@ -112,7 +122,13 @@ public final class PubSubRing implements AutoCloseable {
             throw new CorruptQueueException(where, "impossible header: headerLength=" + headerLength + " capacity=" + capacity
                     + " maxPayload=" + maxPayload + " length=" + size);
         }
-        return new PubSubRing(file, map, lock, capacity, maxPayload);
+        Object fileKey;
+        try {
+            fileKey = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        } catch (IOException e) {
+            throw new TransportException("cannot read attributes: file=" + file + " cause=" + e, e);
+        }
+        return new PubSubRing(file, map, lock, capacity, maxPayload, fileKey);
     }
 
     /**
@@ -145,6 +161,24 @@ public final class PubSubRing implements AutoCloseable {
             throw new IllegalArgumentException("message too large: length=" + payload.length + " max=" + maxPayload);
         }
         int frame = PubSubLayout.frameLength(topicBytes.length, payload.length);
+        beforeLock();
+        try {
+            append(topicBytes, payload, frame);
+        } catch (InternalError e) {
+            throw fault.truncated(e, map.capacity());
+        }
+    }
+
+    /**
+     * Before the writer lock: a latched fault fails at once, and a file shorter than the mapping is
+     * latched as truncated without touching the mapping.
+     */
+    private void beforeLock() {
+        fault.check();
+        fault.checkLength(fileKey, map.capacity());
+    }
+
+    private void append(byte[] topicBytes, byte[] payload, int frame) {
         try (FileLocks.Held held = lock.lock()) {
             long tail = checkedTail((long) LONGS.getVolatile(map, TAIL_OFFSET));
             int offset = (int) (tail & mask);
@@ -190,9 +224,12 @@ public final class PubSubRing implements AutoCloseable {
      * @return the reader
      */
     public Reader newReader() {
+        beforeLock();
         try (FileLocks.Held held = lock.lock()) {
             return new Reader(checkedTail((long) LONGS.getAcquire(map, TAIL_OFFSET)),
                     (long) LONGS.get(map, NEXT_SEQUENCE_OFFSET) - 1);
+        } catch (InternalError e) {
+            throw fault.truncated(e, map.capacity());
         }
     }
 
@@ -244,6 +281,15 @@ public final class PubSubRing implements AutoCloseable {
          * @return records read
          */
         public int poll(Sink sink, int limit) {
+            fault.check();
+            try {
+                return pollRecords(sink, limit);
+            } catch (InternalError e) {
+                throw fault.truncated(e, map.capacity());
+            }
+        }
+
+        private int pollRecords(Sink sink, int limit) {
             int read = 0;
             while (read < limit) {
                 long tail = checkedTail((long) LONGS.getAcquire(map, TAIL_OFFSET));
@@ -271,6 +317,7 @@ public final class PubSubRing implements AutoCloseable {
         /** Lapped: jump to the tail, counting what was skipped (read under the lock, so exact). */
         private void resync(Sink sink) {
             long skipped;
+            beforeLock();
             try (FileLocks.Held held = lock.lock()) {
                 position = checkedTail((long) LONGS.getAcquire(map, TAIL_OFFSET));
                 long next = (long) LONGS.get(map, NEXT_SEQUENCE_OFFSET);

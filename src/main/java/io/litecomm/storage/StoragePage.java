@@ -3,11 +3,13 @@ package io.litecomm.storage;
 import static io.litecomm.storage.StoragePageLayout.FILE_LENGTH_OFFSET;
 import static io.litecomm.storage.StoragePageLayout.GENERATION_OFFSET;
 import static io.litecomm.storage.StoragePageLayout.HEADER_LENGTH;
+import static io.litecomm.storage.StoragePageLayout.LIVE_BYTES_OFFSET;
 import static io.litecomm.storage.StoragePageLayout.RECORD_CRC_OFFSET;
 import static io.litecomm.storage.StoragePageLayout.RECORD_HEADER_LENGTH;
 import static io.litecomm.storage.StoragePageLayout.RECORD_LENGTH_OFFSET;
 import static io.litecomm.storage.StoragePageLayout.RECORD_TYPE_OFFSET;
 import static io.litecomm.storage.StoragePageLayout.RECORD_VERSION_OFFSET;
+import static io.litecomm.storage.StoragePageLayout.SEALED;
 import static io.litecomm.storage.StoragePageLayout.STORE_VERSION_OFFSET;
 import static io.litecomm.storage.StoragePageLayout.TYPE_DELETE;
 import static io.litecomm.storage.StoragePageLayout.TYPE_SET;
@@ -18,15 +20,22 @@ import static io.litecomm.storage.StoragePageLayout.slotOffsetField;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.litecomm.mailbox.DomainDirectory;
 import io.litecomm.mailbox.FileLocks;
 import io.litecomm.spi.CorruptQueueException;
+import io.litecomm.spi.TransportException;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -34,6 +43,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.zip.CRC32C;
 
@@ -41,9 +51,12 @@ import java.util.zip.CRC32C;
  * The shared-memory page of one domain, as seen by one process. Reads are served from a local
  * cache that is brought up to date only when the mapped generation or log end moved: a {@code get}
  * on an unchanged store costs two volatile reads and a hash lookup. Writers hold the page's file
- * lock, bring their cache up to date, and append one record; when the active slot is full they
- * write a compacted snapshot into the other slot (growing the file if needed) and flip the
- * generation. See {@link StoragePageLayout}.
+ * lock, bring their cache up to date, and append one record; when the active slot is full, or the
+ * file has become more than twice the size of the live data, they compact: into the other slot
+ * when it fits and the file is not too large, else into a new file renamed over the old one, which
+ * is sealed first so that peers re-open the name. A file another process may map is never shrunk.
+ * A fault on the mapping (the file truncated under it) is latched: every later call fails with
+ * {@link CorruptQueueException} naming the file. See {@link StoragePageLayout}.
  */
 public final class StoragePage implements AutoCloseable {
 
@@ -52,21 +65,36 @@ public final class StoragePage implements AutoCloseable {
 
     private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
+    private final DomainDirectory domain;
     private final Path file;
     private final ObjectMapper mapper;
-    private final FileLocks.Handle lock;
+    private final MappingFault fault;
     private final ReentrantLock refreshLock = new ReentrantLock();
-    private volatile MappedByteBuffer map;
+    private final RetiredMappings oldMappings = new RetiredMappings();
+    private volatile PageFile current;
     private volatile Map<String, Object> data = new ConcurrentHashMap<>();
+    /** Encoded size of each key's last SET frame, where known (keys read from a snapshot are not). */
+    private volatile Map<String, Integer> sizes = new ConcurrentHashMap<>();
     private volatile long cachedGeneration = -1;
     private volatile long cachedEnd = -1;
     private volatile long version;
+    /** The file this process's last compaction wrote, until it maps it. */
+    private volatile Written written;
 
-    StoragePage(Path file, ObjectMapper mapper, FileLocks.Handle lock, MappedByteBuffer map) {
+    private static final int FRESH = 0;
+    private static final int NEEDS_LOCK = 1;
+    private static final int NEEDS_SWITCH = 2;
+
+    /** A page file this process wrote: its identity and the cache state it holds. */
+    private record Written(Object fileKey, long generation, long end) {
+    }
+
+    StoragePage(DomainDirectory domain, Path file, ObjectMapper mapper, PageFile page) {
+        this.domain = domain;
         this.file = file;
         this.mapper = mapper;
-        this.lock = lock;
-        this.map = map;
+        this.fault = new MappingFault(file);
+        this.current = page;
     }
 
     /**
@@ -85,7 +113,12 @@ public final class StoragePage implements AutoCloseable {
      * @return the value, or {@code null}
      */
     public Object get(String key) {
-        refresh();
+        fault.check();
+        try {
+            refresh();
+        } catch (InternalError e) {
+            throw fault.truncated(e, current.map().capacity());
+        }
         return external(data.get(key));
     }
 
@@ -96,7 +129,12 @@ public final class StoragePage implements AutoCloseable {
      * @return {@code true} if set
      */
     public boolean contains(String key) {
-        refresh();
+        fault.check();
+        try {
+            refresh();
+        } catch (InternalError e) {
+            throw fault.truncated(e, current.map().capacity());
+        }
         return data.containsKey(key);
     }
 
@@ -106,16 +144,26 @@ public final class StoragePage implements AutoCloseable {
      * @return key to JSON-native value
      */
     public Map<String, Object> getAll() {
-        refreshLock.lock();
+        fault.check();
         try {
-            refreshLocked();
-            Map<String, Object> copy = new LinkedHashMap<>();
-            for (Map.Entry<String, Object> e : data.entrySet()) {
-                copy.put(e.getKey(), external(e.getValue()));
+            while (true) {
+                refresh();
+                refreshLock.lock();
+                try {
+                    if (refreshLocked(null) == FRESH) {
+                        Map<String, Object> copy = new LinkedHashMap<>();
+                        for (Map.Entry<String, Object> e : data.entrySet()) {
+                            copy.put(e.getKey(), external(e.getValue()));
+                        }
+                        return copy;
+                    }
+                    // a compaction is under way: the next refresh waits for it like any reader
+                } finally {
+                    refreshLock.unlock();
+                }
             }
-            return copy;
-        } finally {
-            refreshLock.unlock();
+        } catch (InternalError e) {
+            throw fault.truncated(e, current.map().capacity());
         }
     }
 
@@ -125,7 +173,12 @@ public final class StoragePage implements AutoCloseable {
      * @return the version
      */
     public long version() {
-        refresh();
+        fault.check();
+        try {
+            refresh();
+        } catch (InternalError e) {
+            throw fault.truncated(e, current.map().capacity());
+        }
         return version;
     }
 
@@ -138,15 +191,10 @@ public final class StoragePage implements AutoCloseable {
      */
     public void set(String key, Object value) {
         byte[] payload = encodeSet(key, value);
-        try (FileLocks.Held held = lock.lock()) {
-            refreshLock.lock();
-            try {
-                refreshLocked();
-                append(TYPE_SET, payload);
-            } finally {
-                refreshLock.unlock();
-            }
-        }
+        write(() -> {
+            append(TYPE_SET, key, payload);
+            return null;
+        });
     }
 
     /**
@@ -156,19 +204,13 @@ public final class StoragePage implements AutoCloseable {
      * @return whether it existed
      */
     public boolean delete(String key) {
-        try (FileLocks.Held held = lock.lock()) {
-            refreshLock.lock();
-            try {
-                refreshLocked();
-                if (!data.containsKey(key)) {
-                    return false;
-                }
-                append(TYPE_DELETE, encode(Map.of("k", key)));
-                return true;
-            } finally {
-                refreshLock.unlock();
+        return write(() -> {
+            if (!data.containsKey(key)) {
+                return false;
             }
-        }
+            append(TYPE_DELETE, key, encode(Map.of("k", key)));
+            return true;
+        });
     }
 
     /**
@@ -180,22 +222,64 @@ public final class StoragePage implements AutoCloseable {
      * @return the new value
      */
     public Object update(String key, UnaryOperator<Object> fn) {
-        try (FileLocks.Held held = lock.lock()) {
-            refreshLock.lock();
-            try {
-                refreshLocked();
-                Object next = fn.apply(external(data.get(key)));
-                if (next == null) {
-                    if (data.containsKey(key)) {
-                        append(TYPE_DELETE, encode(Map.of("k", key)));
-                    }
-                    return null;
+        return write(() -> {
+            Object next = fn.apply(external(data.get(key)));
+            if (next == null) {
+                if (data.containsKey(key)) {
+                    append(TYPE_DELETE, key, encode(Map.of("k", key)));
                 }
-                append(TYPE_SET, encodeSet(key, next));
-                return external(data.get(key));
-            } finally {
-                refreshLock.unlock();
+                return null;
             }
+            append(TYPE_SET, key, encodeSet(key, next));
+            return external(data.get(key));
+        });
+    }
+
+    /**
+     * Runs a change holding the writer lock of the current file, with the cache up to date. If the
+     * file turns out to have been replaced, the lock of the new one is taken and the change runs
+     * there. A fault on the mapping is latched.
+     */
+    private <T> T write(Supplier<T> change) {
+        fault.check();
+        try {
+            while (true) {
+                PageFile page = current;
+                if (!page.use()) {
+                    continue; // replaced meanwhile: current is already the newer file
+                }
+                int status;
+                boolean ran = false;
+                T result = null;
+                try {
+                    fault.checkLength(page.fileKey(), page.map().capacity());
+                    try (FileLocks.Held held = page.lock().lock()) {
+                        refreshLock.lock();
+                        try {
+                            status = refreshLocked(page);
+                            if (status == FRESH && current == page) {
+                                result = change.get();
+                                ran = true;
+                            }
+                        } finally {
+                            refreshLock.unlock();
+                        }
+                    }
+                } finally {
+                    page.done();
+                }
+                if (ran) {
+                    if (written != null) {
+                        follow(page); // this change compacted into a new file: map it now, holding no lock
+                    }
+                    return result;
+                }
+                if (status == NEEDS_SWITCH) {
+                    follow(page);
+                }
+            }
+        } catch (InternalError e) {
+            throw fault.truncated(e, current.map().capacity());
         }
     }
 
@@ -216,28 +300,86 @@ public final class StoragePage implements AutoCloseable {
 
     /** Brings the cache up to date if the page moved; the fast path takes no lock. */
     private void refresh() {
-        MappedByteBuffer m = map;
+        MappedByteBuffer m = current.map();
         long generation = (long) LONGS.getAcquire(m, GENERATION_OFFSET);
         long end = (long) LONGS.getAcquire(m, slotEndField((int) (generation & 1)));
         if (generation == cachedGeneration && end == cachedEnd) {
             return;
         }
-        refreshLock.lock();
+        PageFile locked = null;
+        FileLocks.Held held = null;
         try {
-            refreshLocked();
+            while (true) {
+                int status;
+                refreshLock.lock();
+                try {
+                    status = refreshLocked(locked);
+                } finally {
+                    refreshLock.unlock();
+                }
+                if (status == FRESH) {
+                    return;
+                }
+                if (held != null) {
+                    held.close();
+                    held = null;
+                    locked.done();
+                    locked = null;
+                }
+                if (status == NEEDS_SWITCH) {
+                    follow(current);
+                    continue;
+                }
+                // sealed but still in place: its sealer is renaming (wait for its lock) or died (take over)
+                PageFile page = current;
+                if (!page.use()) {
+                    continue;
+                }
+                try {
+                    fault.checkLength(page.fileKey(), page.map().capacity());
+                    held = page.lock().lock();
+                    locked = page;
+                } finally {
+                    if (locked != page) {
+                        page.done();
+                    }
+                }
+            }
         } finally {
-            refreshLock.unlock();
+            if (held != null) {
+                held.close();
+                locked.done();
+            }
         }
     }
 
-    private void refreshLocked() {
+    /**
+     * Brings the cache up to date from the current file. Returns {@link #NEEDS_SWITCH} if that file
+     * is sealed and another file has the name (the caller maps it with {@link #follow}, holding no
+     * lock: opening a file while holding a file lock could deadlock with a handle being closed), or
+     * {@link #NEEDS_LOCK} if it is sealed but still in place and {@code locked} is not it (the caller
+     * takes its writer lock and calls again). Under that lock a sealed file still in place is one
+     * whose sealer died: it is unsealed.
+     */
+    private int refreshLocked(PageFile locked) {
         while (true) {
-            MappedByteBuffer m = mapCovering();
+            PageFile page = current;
+            MappedByteBuffer m = page.map();
             long generation = (long) LONGS.getAcquire(m, GENERATION_OFFSET);
+            if ((generation & SEALED) != 0) {
+                if (replacedOnDisk(page)) {
+                    return NEEDS_SWITCH;
+                }
+                if (page != locked) {
+                    return NEEDS_LOCK;
+                }
+                LONGS.setRelease(m, GENERATION_OFFSET, generation & ~SEALED);
+                continue;
+            }
             int slot = (int) (generation & 1);
             long end = (long) LONGS.getAcquire(m, slotEndField(slot));
             if (generation == cachedGeneration && end == cachedEnd) {
-                return;
+                return FRESH;
             }
             long slotOffset = (long) LONGS.get(m, slotOffsetField(slot));
             long slotLength = (long) LONGS.get(m, slotLengthField(slot));
@@ -247,24 +389,79 @@ public final class StoragePage implements AutoCloseable {
             List<Change> changes = new ArrayList<>();
             String problem = readRecords(m, slotOffset, from, end, incremental ? version : -1, changes);
             long after = (long) LONGS.getAcquire(m, GENERATION_OFFSET);
-            if (after - generation > 1) {
+            if ((after & ~SEALED) - generation > 1) {
                 continue; // the slot may have been rewritten while we read it
             }
             if (problem != null) {
                 throw new CorruptQueueException(file.toString(), problem);
             }
             Map<String, Object> target = incremental ? data : new ConcurrentHashMap<>();
+            Map<String, Integer> targetSizes = incremental ? sizes : new ConcurrentHashMap<>();
             long last = incremental ? version : 0;
             for (Change change : changes) {
-                last = change.apply(target);
+                last = change.apply(target, targetSizes);
             }
             data = target;
+            sizes = targetSizes;
             version = last;
             cachedGeneration = generation;
             cachedEnd = end;
             if (after == generation) {
-                return;
+                return FRESH;
             }
+        }
+    }
+
+    /** Whether the page's name now holds another file than {@code page} (or none). */
+    private boolean replacedOnDisk(PageFile page) {
+        try {
+            Object key = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            return !key.equals(page.fileKey());
+        } catch (NoSuchFileException e) {
+            return true;
+        } catch (IOException e) {
+            throw new TransportException("cannot read attributes: file=" + file + " cause=" + e, e);
+        }
+    }
+
+    /**
+     * Maps the file now named {@link #file} in place of {@code old}, if that is still the current
+     * one. Holds no file lock while it opens the file. If the new file is the one this process's
+     * last compaction wrote, the cache (already its content) is kept; else it is rebuilt from it.
+     */
+    private void follow(PageFile old) {
+        PageFile next = null;
+        for (int attempt = 0; next == null; attempt++) {
+            try {
+                domain.checkFile(file);
+            } catch (NoSuchFileException e) {
+                throw new CorruptQueueException(file.toString(), "page sealed for replacement but no file has its name");
+            }
+            if (attempt == 1000) {
+                throw new CorruptQueueException(file.toString(), "page keeps being replaced while being opened");
+            }
+            next = StoragePages.openFile(file);
+        }
+        boolean installed = false;
+        refreshLock.lock();
+        try {
+            if (current == old) {
+                current = next;
+                installed = true;
+                Written w = written;
+                written = null;
+                boolean ours = w != null && w.fileKey().equals(next.fileKey());
+                cachedGeneration = ours ? w.generation() : -1;
+                cachedEnd = ours ? w.end() : -1;
+            }
+        } finally {
+            refreshLock.unlock();
+        }
+        if (installed) {
+            oldMappings.retire(old.map());
+            old.retire();
+        } else {
+            next.retire();
         }
     }
 
@@ -307,8 +504,9 @@ public final class StoragePage implements AutoCloseable {
                 return null;
             }
             if (type == TYPE_SNAPSHOT) {
-                return target -> {
+                return (target, targetSizes) -> {
                     target.clear();
+                    targetSizes.clear();
                     map.forEach((k, v) -> putValue(target, (String) k, v));
                     return recordVersion;
                 };
@@ -320,13 +518,16 @@ public final class StoragePage implements AutoCloseable {
             }
             if (type == TYPE_SET) {
                 Object value = map.get("v");
-                return target -> {
+                int frame = StoragePageLayout.frameLength(payload.length);
+                return (target, targetSizes) -> {
                     putValue(target, key, value);
+                    targetSizes.put(key, frame);
                     return recordVersion;
                 };
             }
-            return target -> {
+            return (target, targetSizes) -> {
                 target.remove(key);
+                targetSizes.remove(key);
                 return recordVersion;
             };
         } catch (IOException | ClassCastException e) {
@@ -346,10 +547,10 @@ public final class StoragePage implements AutoCloseable {
         }
     }
 
-    /** A change read from the page, applied to a map; returns the record's version. */
+    /** A change read from the page, applied to a map and its sizes; returns the record's version. */
     @FunctionalInterface
     private interface Change {
-        long apply(Map<String, Object> target);
+        long apply(Map<String, Object> target, Map<String, Integer> targetSizes);
     }
 
     /** Placeholder for a JSON null stored under a key (a concurrent map holds no nulls). */
@@ -358,23 +559,13 @@ public final class StoragePage implements AutoCloseable {
         INSTANCE
     }
 
-    private MappedByteBuffer mapCovering() {
-        MappedByteBuffer m = map;
-        long fileLength = (long) LONGS.getAcquire(m, FILE_LENGTH_OFFSET);
-        if (fileLength > m.capacity()) {
-            if (fileLength > lock.size()) {
-                throw new CorruptQueueException(file.toString(), "truncated: header says length=" + fileLength
-                        + " but the file has " + lock.size());
-            }
-            m = lock.map(fileLength);
-            map = m;
-        }
-        return m;
-    }
-
-    /** Appends a change, compacting into the other slot when the active one is full. Lock held, cache fresh. */
-    private void append(int type, byte[] payload) {
-        MappedByteBuffer m = map;
+    /**
+     * Appends a change, compacting when the active slot is full or the file has become too large
+     * for the live data. Lock held, cache fresh.
+     */
+    private void append(int type, String key, byte[] payload) {
+        PageFile page = current;
+        MappedByteBuffer m = page.map();
         long generation = cachedGeneration;
         int slot = (int) (generation & 1);
         long slotOffset = (long) LONGS.get(m, slotOffsetField(slot));
@@ -387,58 +578,127 @@ public final class StoragePage implements AutoCloseable {
             throw new IllegalArgumentException("value cannot be stored: it would not read back as JSON (nested deeper than "
                     + io.litecomm.codec.JsonSupport.MAX_NESTING_DEPTH + "?)");
         }
-        if (end + frame <= slotLength) {
+        long live = Math.max(0, (long) LONGS.get(m, LIVE_BYTES_OFFSET) - sizeOf(key) + (type == TYPE_SET ? frame : 0));
+        if (end + frame <= slotLength && m.capacity() <= StoragePageLayout.footprintBound(live)) {
             writeRecord(m, slotOffset + end, type, next, payload);
             LONGS.setRelease(m, slotEndField(slot), end + frame);
             LONGS.setRelease(m, STORE_VERSION_OFFSET, next);
-            change.apply(data);
+            LONGS.setRelease(m, LIVE_BYTES_OFFSET, live);
+            change.apply(data, sizes);
             cachedEnd = end + frame;
             version = next;
             return;
         }
         Map<String, Object> compacted = new ConcurrentHashMap<>(data);
-        change.apply(compacted);
-        compact(compacted, generation, next);
+        Map<String, Integer> compactedSizes = new ConcurrentHashMap<>(sizes);
+        change.apply(compacted, compactedSizes);
+        compact(page, compacted, compactedSizes, generation, next);
     }
 
-    private void compact(Map<String, Object> compacted, long generation, long next) {
+    /** Bytes the key's current value takes in the log, encoding it if no record told us. */
+    private long sizeOf(String key) {
+        Object value = data.get(key);
+        if (value == null) {
+            return 0;
+        }
+        Integer known = sizes.get(key);
+        if (known != null) {
+            return known;
+        }
+        int frame = StoragePageLayout.frameLength(encodeSet(key, value == NullValue.INSTANCE ? null : value).length);
+        sizes.put(key, frame);
+        return frame;
+    }
+
+    private void compact(PageFile page, Map<String, Object> compacted, Map<String, Integer> compactedSizes,
+            long generation, long next) {
         Map<String, Object> snapshot = new LinkedHashMap<>();
         compacted.forEach((k, v) -> snapshot.put(k, v == NullValue.INSTANCE ? null : v));
         byte[] payload = encode(snapshot);
         int frame = StoragePageLayout.frameLength(payload.length);
+        MappedByteBuffer m = page.map();
         int other = (int) ((generation + 1) & 1);
-        long needed = (long) frame + Math.max(frame, StoragePageLayout.INITIAL_SLOT_LENGTH);
-        MappedByteBuffer m = map;
-        if ((long) LONGS.get(m, slotLengthField(other)) < needed) {
-            m = grow(m, other, needed);
+        boolean fitsInPlace = (long) LONGS.get(m, slotLengthField(other)) >= frame + StoragePageLayout.MIN_HEADROOM
+                && m.capacity() <= StoragePageLayout.footprintBound(frame);
+        if (fitsInPlace) {
+            long otherOffset = (long) LONGS.get(m, slotOffsetField(other));
+            writeRecord(m, otherOffset, TYPE_SNAPSHOT, next, payload);
+            LONGS.setRelease(m, slotEndField(other), (long) frame);
+            LONGS.setRelease(m, LIVE_BYTES_OFFSET, (long) frame);
+            LONGS.setRelease(m, GENERATION_OFFSET, generation + 1);
+            LONGS.setRelease(m, STORE_VERSION_OFFSET, next);
+            cachedGeneration = generation + 1;
+        } else {
+            replaceFile(page, generation, next, payload);
+            cachedGeneration = -1; // the sealed file is not to be trusted: the next look follows the seal
         }
-        long otherOffset = (long) LONGS.get(m, slotOffsetField(other));
-        writeRecord(m, otherOffset, TYPE_SNAPSHOT, next, payload);
-        LONGS.setRelease(m, slotEndField(other), (long) frame);
-        LONGS.setRelease(m, GENERATION_OFFSET, generation + 1);
-        LONGS.setRelease(m, STORE_VERSION_OFFSET, next);
         data = compacted;
-        cachedGeneration = generation + 1;
+        sizes = compactedSizes;
         cachedEnd = frame;
         version = next;
     }
 
-    /** Gives slot {@code other} a new, larger region at the end of the file, written with real zeroes. */
-    private MappedByteBuffer grow(MappedByteBuffer m, int other, long needed) {
-        long activeLength = (long) LONGS.get(m, slotLengthField(1 - other));
-        long length = (Math.max(needed * 2, activeLength) + 4095) & -4096L;
-        long fileLength = (long) LONGS.getAcquire(m, FILE_LENGTH_OFFSET);
-        if (fileLength + length > Integer.MAX_VALUE) {
-            throw new IllegalStateException("shared memory page would exceed 2 GiB: file=" + file + " needed=" + needed);
+    /**
+     * Writes the compacted page into a new file sized for it, seals the old one, renames the new one
+     * over the page's name (the commit point). This process, like its peers, follows the seal to
+     * the new file once it holds no lock ({@link #write}); until then the cache is this change's.
+     */
+    private void replaceFile(PageFile page, long generation, long next, byte[] payload) {
+        StoragePages.sweepLeftovers(file);
+        int frame = StoragePageLayout.frameLength(payload.length);
+        long nextGeneration = generation + 1;
+        int active = (int) (nextGeneration & 1);
+        long[] lengths = new long[2];
+        long slotLength = StoragePageLayout.slotLengthFor(frame);
+        lengths[active] = slotLength;
+        // the other slot as large, if the bound allows, so the next compactions flip in place
+        boolean twoLarge = HEADER_LENGTH + 2 * slotLength <= StoragePageLayout.footprintBound(frame);
+        lengths[1 - active] = twoLarge ? slotLength : StoragePageLayout.INITIAL_SLOT_LENGTH;
+        long fileLength = HEADER_LENGTH + lengths[0] + lengths[1];
+        if (fileLength > Integer.MAX_VALUE) {
+            throw new IllegalStateException("shared memory page would exceed 2 GiB: file=" + file + " needed=" + fileLength);
         }
-        lock.zeroFill(fileLength, length);
-        MappedByteBuffer grown = lock.map(fileLength + length);
-        LONGS.set(grown, slotOffsetField(other), fileLength);
-        LONGS.set(grown, slotLengthField(other), length);
-        LONGS.set(grown, slotEndField(other), 0L);
-        LONGS.setRelease(grown, FILE_LENGTH_OFFSET, fileLength + length);
-        map = grown;
-        return grown;
+        ByteBuffer header = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.LITTLE_ENDIAN);
+        writeHeader(header, nextGeneration, fileLength, lengths);
+        header.putLong(slotEndField(active), frame);
+        header.putLong(STORE_VERSION_OFFSET, next);
+        header.putLong(LIVE_BYTES_OFFSET, frame);
+        ByteBuffer record = ByteBuffer.allocate(frame).order(ByteOrder.LITTLE_ENDIAN);
+        writeRecord(record, 0, TYPE_SNAPSHOT, next, payload);
+        long slotOffset = active == 0 ? HEADER_LENGTH : HEADER_LENGTH + lengths[0];
+        Path tmp = StoragePages.writeReplacement(file, fileLength, Map.of(0L, header, slotOffset, record));
+        Object writtenKey;
+        try {
+            writtenKey = Files.readAttributes(tmp, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+            LONGS.setRelease(page.map(), GENERATION_OFFSET, generation | SEALED);
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException | RuntimeException e) {
+                LONGS.setRelease(page.map(), GENERATION_OFFSET, generation);
+                throw e;
+            }
+        } catch (IOException e) {
+            StoragePages.deleteQuietly(tmp);
+            throw new TransportException("cannot replace page: file=" + file + " cause=" + e, e);
+        } catch (RuntimeException | Error e) {
+            StoragePages.deleteQuietly(tmp);
+            throw e;
+        }
+        this.written = new Written(writtenKey, nextGeneration, frame);
+    }
+
+    private static void writeHeader(ByteBuffer b, long generation, long fileLength, long[] lengths) {
+        b.putLong(StoragePageLayout.MAGIC_OFFSET, StoragePageLayout.MAGIC);
+        b.putInt(StoragePageLayout.VERSION_WORD_OFFSET, StoragePageLayout.FORMAT_MAJOR << 16 | StoragePageLayout.FORMAT_MINOR);
+        b.putInt(StoragePageLayout.HEADER_LENGTH_OFFSET, HEADER_LENGTH);
+        b.putLong(GENERATION_OFFSET, generation);
+        b.putLong(FILE_LENGTH_OFFSET, fileLength);
+        long offset = HEADER_LENGTH;
+        for (int slot = 0; slot < 2; slot++) {
+            b.putLong(slotOffsetField(slot), offset);
+            b.putLong(slotLengthField(slot), lengths[slot]);
+            offset += lengths[slot];
+        }
     }
 
     private static void writeRecord(ByteBuffer m, long offset, int type, long recordVersion, byte[] payload) {
@@ -463,18 +723,11 @@ public final class StoragePage implements AutoCloseable {
     static void writeInitial(java.nio.channels.FileChannel channel, ObjectMapper mapper) throws IOException {
         int slotLength = StoragePageLayout.INITIAL_SLOT_LENGTH;
         ByteBuffer b = ByteBuffer.allocate(HEADER_LENGTH + 2 * slotLength).order(ByteOrder.LITTLE_ENDIAN);
-        b.putLong(StoragePageLayout.MAGIC_OFFSET, StoragePageLayout.MAGIC);
-        b.putInt(StoragePageLayout.VERSION_WORD_OFFSET, StoragePageLayout.FORMAT_MAJOR << 16 | StoragePageLayout.FORMAT_MINOR);
-        b.putInt(StoragePageLayout.HEADER_LENGTH_OFFSET, HEADER_LENGTH);
-        b.putLong(GENERATION_OFFSET, 0);
-        b.putLong(FILE_LENGTH_OFFSET, initialLength());
-        for (int slot = 0; slot < 2; slot++) {
-            b.putLong(slotOffsetField(slot), HEADER_LENGTH + (long) slot * slotLength);
-            b.putLong(slotLengthField(slot), slotLength);
-        }
+        writeHeader(b, 0, initialLength(), new long[] {slotLength, slotLength});
         byte[] empty = mapper.writeValueAsBytes(Map.of());
         writeRecord(b, HEADER_LENGTH, TYPE_SNAPSHOT, 0, empty);
         b.putLong(slotEndField(0), StoragePageLayout.frameLength(empty.length));
+        b.putLong(LIVE_BYTES_OFFSET, StoragePageLayout.frameLength(empty.length));
         b.position(0);
         while (b.hasRemaining()) {
             channel.write(b, b.position());
@@ -492,7 +745,7 @@ public final class StoragePage implements AutoCloseable {
 
     @Override
     public void close() {
-        lock.close();
+        current.retire();
     }
 
     @Override
