@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.litecomm.codec.Codec;
 import io.litecomm.testing.ChildJvm;
 import io.litecomm.testing.ChildJvm.Await;
+import io.litecomm.testing.RawJsonCodec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -130,7 +130,7 @@ class PoisonMessageTest {
             List<byte[]> expected = new ArrayList<>();
             for (String json : entry.getValue()) {
                 byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-                comm.channel(channel.name(), new RawJson()).send(bytes);
+                comm.channel(channel.name(), RawJsonCodec.INSTANCE).send(bytes);
                 MessageDecodeException e = assertThrows(MessageDecodeException.class, channel::receive,
                         channel.name() + " took " + json);
                 assertArrayEquals(bytes, e.payload(), json);
@@ -315,29 +315,6 @@ class PoisonMessageTest {
             throw new AssertionError(e);
         } catch (Exception e) {
             throw new AssertionError(e);
-        }
-    }
-
-    /** Puts raw bytes on any JSON channel, bypassing the Java type. */
-    private static final class RawJson implements Codec<byte[]> {
-        @Override
-        public String descriptor() {
-            return "json:any";
-        }
-
-        @Override
-        public byte[] encode(byte[] value) {
-            return value;
-        }
-
-        @Override
-        public byte[] decode(byte[] data) {
-            return data;
-        }
-
-        @Override
-        public boolean accepts(String recorded) {
-            return recorded.startsWith("json:");
         }
     }
 }

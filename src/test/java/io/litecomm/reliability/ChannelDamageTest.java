@@ -10,16 +10,13 @@ import io.litecomm.Channel;
 import io.litecomm.Comm;
 import io.litecomm.CommOptions;
 import io.litecomm.CorruptFileException;
-import io.litecomm.cli.LitecommCli;
 import io.litecomm.mailbox.MailboxLayout;
 import io.litecomm.testing.ChildJvm;
-import java.io.ByteArrayOutputStream;
+import io.litecomm.testing.InProcessCli;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -76,15 +73,7 @@ class ChannelDamageTest {
 
     /** Runs the command line tool in this JVM: exit status, then what it printed. */
     static String[] cli(Path domain, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        String[] all = new String[args.length + 2];
-        all[0] = "--dir";
-        all[1] = domain.toString();
-        System.arraycopy(args, 0, all, 2, args.length);
-        int exit = LitecommCli.run(all, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new String[] {Integer.toString(exit), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)};
+        return InProcessCli.run(domain, args);
     }
 
     @Test

@@ -7,6 +7,7 @@ import io.litecomm.Channel;
 import io.litecomm.Comm;
 import io.litecomm.CommException;
 import io.litecomm.SharedMemory;
+import io.litecomm.testing.RawJsonCodec;
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.math.BigInteger;

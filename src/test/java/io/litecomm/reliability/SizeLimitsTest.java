@@ -17,6 +17,7 @@ import io.litecomm.SharedMemory;
 import io.litecomm.mailbox.MailboxLayout;
 import io.litecomm.storage.StoragePageLayout;
 import io.litecomm.testing.ChildJvm.Await;
+import io.litecomm.testing.RawJsonCodec;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

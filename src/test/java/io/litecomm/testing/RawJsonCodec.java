@@ -1,4 +1,4 @@
-package io.litecomm.reliability;
+package io.litecomm.testing;
 
 import io.litecomm.codec.Codec;
 
@@ -6,10 +6,10 @@ import io.litecomm.codec.Codec;
  * Puts raw bytes on a JSON channel (it records and accepts any {@code json:} descriptor), so a test
  * can send what no encoder would write: deep nesting, type hints, gadget names.
  */
-final class RawJsonCodec implements Codec<byte[]> {
+public final class RawJsonCodec implements Codec<byte[]> {
 
     /** The one instance. */
-    static final RawJsonCodec INSTANCE = new RawJsonCodec();
+    public static final RawJsonCodec INSTANCE = new RawJsonCodec();
 
     private RawJsonCodec() {
     }
