@@ -238,24 +238,14 @@ public final class Mailbox implements MessageQueue, Wakeups {
                 CACHED_HEAD.setOpaque(this, head);
                 used = tail + required - head;
                 if (used > capacity || used < required || (tail & ALIGN_MASK) != 0) {
-                    checkShared();
-                    if (used > capacity) {
-                        if ((++fullPolls & FULL_LENGTH_CHECK_MASK) == 0) {
-                            checkPathLength(); // a sender blocked on a full ring touches only the first page
-                        }
-                        if (fullSince == 0) {
-                            fullSince = System.nanoTime() | 1;
-                        }
+                    if (noRoom(used)) {
                         return FULL;
                     }
                     continue; // the head passed the tail read before it: read the tail again
                 }
             }
             if (fullSince != 0) {
-                if (System.nanoTime() - fullSince > LONG_WAIT_NANOS) {
-                    checkPathLength();
-                }
-                fullSince = 0;
+                endWait();
             }
             producers.record(entry, tail, tail + required);
             if (LONGS.compareAndSet(buffer, TAIL_OFFSET, tail, tail + required)) {
@@ -271,6 +261,35 @@ public final class Mailbox implements MessageQueue, Wakeups {
             }
             producers.clear(entry);
         }
+    }
+
+    /**
+     * The slow path of a claim that found no room, or counters no sender could have written (which
+     * {@link #checkShared} reports): kept out of {@link #claimAndWrite} so the hot path stays small
+     * enough to inline.
+     *
+     * @return {@code true} if the ring is full, {@code false} if the tail must be read again
+     */
+    private boolean noRoom(long used) {
+        checkShared();
+        if (used <= capacity) {
+            return false;
+        }
+        if ((++fullPolls & FULL_LENGTH_CHECK_MASK) == 0) {
+            checkPathLength(); // a sender blocked on a full ring touches only the first page
+        }
+        if (fullSince == 0) {
+            fullSince = System.nanoTime() | 1;
+        }
+        return true;
+    }
+
+    /** The first claim after the ring was full: after a long wait, the file's length first. */
+    private void endWait() {
+        if (System.nanoTime() - fullSince > LONG_WAIT_NANOS) {
+            checkPathLength();
+        }
+        fullSince = 0;
     }
 
     private void writeRecord(int ringOffset, long position, int type, int length, byte[] payload) {
