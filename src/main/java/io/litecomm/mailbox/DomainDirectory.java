@@ -152,6 +152,7 @@ public final class DomainDirectory {
      * @param <T> result type
      * @return the action's result
      */
+    @SuppressWarnings("try") // the resource is a held lock: holding it is the point
     public <T> T withLock(Supplier<T> action) {
         jvmLock.lock();
         try {

@@ -414,6 +414,7 @@ public final class Mailbox implements MessageQueue, Wakeups {
         }
     }
 
+    @SuppressWarnings("try") // the resource is a held lock: holding it is the point
     private void recover(long head) {
         try (FileLocks.Held held = locks.lock()) {
             int base = MailboxLayout.recordOffset((int) (head & mask));

@@ -178,6 +178,7 @@ public final class PubSubRing implements AutoCloseable {
         fault.checkLength(fileKey, map.capacity());
     }
 
+    @SuppressWarnings("try") // the resource is a held lock: holding it is the point
     private void append(byte[] topicBytes, byte[] payload, int frame) {
         try (FileLocks.Held held = lock.lock()) {
             long tail = checkedTail((long) LONGS.getVolatile(map, TAIL_OFFSET));
@@ -223,6 +224,7 @@ public final class PubSubRing implements AutoCloseable {
      *
      * @return the reader
      */
+    @SuppressWarnings("try") // the resource is a held lock: holding it is the point
     public Reader newReader() {
         beforeLock();
         try (FileLocks.Held held = lock.lock()) {
@@ -315,6 +317,7 @@ public final class PubSubRing implements AutoCloseable {
         }
 
         /** Lapped: jump to the tail, counting what was skipped (read under the lock, so exact). */
+        @SuppressWarnings("try") // the resource is a held lock: holding it is the point
         private void resync(Sink sink) {
             long skipped;
             beforeLock();

@@ -240,6 +240,7 @@ public final class StoragePage implements AutoCloseable {
      * file turns out to have been replaced, the lock of the new one is taken and the change runs
      * there. A fault on the mapping is latched.
      */
+    @SuppressWarnings("try") // the resource is a held lock: holding it is the point
     private <T> T write(Supplier<T> change) {
         fault.check();
         try {

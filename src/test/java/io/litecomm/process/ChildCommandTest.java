@@ -97,6 +97,7 @@ class ChildCommandTest {
     }
 
     @Test
+    @SuppressWarnings("try") // closes the compiler inside its try to see that close removes the classes
     void aScriptIsCompiledUnderItsClassNameWithoutItsShebangLine(@TempDir Path dir) throws java.io.IOException {
         Path script = dir.resolve("echo-script");
         java.nio.file.Files.writeString(script, "#!/usr/bin/env -S java --source 17\n"
