@@ -17,8 +17,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -40,11 +42,16 @@ public final class FileLocks {
 
     /** Open files by identity; guarded by itself. */
     private static final Map<Object, Entry> ENTRIES = new HashMap<>();
-    private static final ExecutorService IO = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "litecomm-file-io");
-        t.setDaemon(true);
-        return t;
-    });
+    /**
+     * Threads for channel I/O, created on demand; an idle one ends after a second, so a closed
+     * domain leaves no thread behind for long (hosts such as {@code mvn exec:java} wait for them).
+     */
+    private static final ExecutorService IO = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 1, TimeUnit.SECONDS,
+            new SynchronousQueue<>(), r -> {
+                Thread t = new Thread(r, "litecomm-file-io");
+                t.setDaemon(true);
+                return t;
+            });
     /** Longest pause between attempts to take a contended lock. */
     private static final long MAX_LOCK_PARK_NANOS = 200_000;
 
