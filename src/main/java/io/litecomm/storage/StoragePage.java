@@ -46,6 +46,8 @@ import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.zip.CRC32C;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The shared-memory page of one domain, as seen by one process. Reads are served from a local
@@ -59,6 +61,8 @@ import java.util.zip.CRC32C;
  * {@link CorruptQueueException} naming the file. See {@link StoragePageLayout}.
  */
 public final class StoragePage implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StoragePage.class);
 
     /** File name of the page in its domain. */
     public static final String FILE_NAME = "storage.page";
@@ -271,7 +275,7 @@ public final class StoragePage implements AutoCloseable {
                 }
                 if (ran) {
                     if (written != null) {
-                        follow(page); // this change compacted into a new file: map it now, holding no lock
+                        followCommitted(page);
                     }
                     return result;
                 }
@@ -422,6 +426,20 @@ public final class StoragePage implements AutoCloseable {
             return true;
         } catch (IOException e) {
             throw new TransportException("cannot read attributes: file=" + file + " cause=" + e, e);
+        }
+    }
+
+    /**
+     * This process's change compacted into a new file, renamed over the page's name: committed.
+     * Maps the new file now, holding no lock; if that fails (an I/O error), the change still
+     * stands and the next call follows the seal to the new file.
+     */
+    private void followCommitted(PageFile page) {
+        try {
+            follow(page);
+        } catch (RuntimeException e) {
+            LOG.warn("change committed; mapping the new page file failed, the next call retries: file={} cause={}",
+                    file, e.toString());
         }
     }
 
