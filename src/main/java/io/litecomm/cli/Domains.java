@@ -1,6 +1,7 @@
 package io.litecomm.cli;
 
 import io.litecomm.Comm;
+import io.litecomm.ProcessManager;
 import io.litecomm.mailbox.MailboxTransport;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -19,8 +20,6 @@ final class Domains {
     private static final Pattern VALID_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,199}");
     /** A channel's dead-letter channel: its name plus this suffix, which may pass the 200 characters. */
     private static final String DEAD_SUFFIX = ".dead";
-    /** Names the library keeps for itself (a managed child's control channel). */
-    private static final String CONTROL_SUFFIX = ".control";
 
     private Domains() {
     }
@@ -90,8 +89,8 @@ final class Domains {
      * refuses the library's reserved names.
      */
     static String checkUserName(String name) {
-        if (name.endsWith(CONTROL_SUFFIX)) {
-            throw new UsageException("reserved channel name: '" + name + "' (names ending in " + CONTROL_SUFFIX
+        if (name.endsWith(ProcessManager.CONTROL_SUFFIX)) {
+            throw new UsageException("reserved channel name: '" + name + "' (names ending in " + ProcessManager.CONTROL_SUFFIX
                     + " are a managed child's control channel)");
         }
         return checkName(name);

@@ -113,28 +113,6 @@ final class Invocation {
     }
 
     /**
-     * Parses one JSON value given on the command line.
-     *
-     * @param text the argument
-     * @param what what it is, for the message
-     * @return the value as a tree
-     * @throws UsageException if it is not exactly one JSON value
-     */
-    JsonNode parseJson(String text, String what) {
-        JsonNode node;
-        try {
-            node = mapper.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new UsageException(what + " is not JSON: " + e.getOriginalMessage()
-                    + " (a string needs quotes: '\"text\"', or use --string)");
-        }
-        if (node == null || node.isMissingNode()) {
-            throw new UsageException(what + " is empty: give one JSON value");
-        }
-        return node;
-    }
-
-    /**
      * Opens a channel's file read-only, translating the ways it can fail into messages.
      *
      * @param name the channel

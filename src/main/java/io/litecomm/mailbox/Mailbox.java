@@ -183,7 +183,12 @@ public final class Mailbox implements MessageQueue, Wakeups {
             return new CorruptQueueException(file.toString(), "mapping fault reported while this file is intact"
                     + " (a late report of a fault on another mapping): length=" + length + " expected=" + expected, fault);
         }
-        String problem = "file truncated while mapped: length=" + length + " expected=" + expected;
+        return latchTruncation(length, fault);
+    }
+
+    /** Latches a truncation to {@code length} bytes: this and every later operation fails with it. */
+    private CorruptQueueException latchTruncation(long length, InternalError fault) {
+        String problem = "file truncated while mapped: length=" + length + " expected=" + MailboxLayout.fileLength(capacity);
         damage = problem;
         return new CorruptQueueException(file.toString(), problem, fault);
     }
@@ -386,11 +391,8 @@ public final class Mailbox implements MessageQueue, Wakeups {
      */
     private void checkLength() {
         long length = locks.size();
-        long expected = MailboxLayout.fileLength(capacity);
-        if (length < expected) {
-            String problem = "file truncated while mapped: length=" + length + " expected=" + expected;
-            damage = problem;
-            throw new CorruptQueueException(file.toString(), problem);
+        if (length < MailboxLayout.fileLength(capacity)) {
+            throw latchTruncation(length, null);
         }
     }
 
@@ -406,11 +408,9 @@ public final class Mailbox implements MessageQueue, Wakeups {
         } catch (IOException e) {
             return;
         }
-        long expected = MailboxLayout.fileLength(capacity);
-        if (attributes.size() < expected && fileKey != null && fileKey.equals(attributes.fileKey())) {
-            String problem = "file truncated while mapped: length=" + attributes.size() + " expected=" + expected;
-            damage = problem;
-            throw new CorruptQueueException(file.toString(), problem);
+        if (attributes.size() < MailboxLayout.fileLength(capacity) && fileKey != null
+                && fileKey.equals(attributes.fileKey())) {
+            throw latchTruncation(attributes.size(), null);
         }
     }
 
