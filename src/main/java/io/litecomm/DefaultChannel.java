@@ -2,8 +2,8 @@ package io.litecomm;
 
 import io.litecomm.codec.Codec;
 import io.litecomm.codec.Codecs;
-import io.litecomm.dispatch.Doorbells;
 import io.litecomm.dispatch.IdleStrategy;
+import io.litecomm.mapped.mailbox.Doorbells;
 import io.litecomm.spi.MessageQueue;
 import io.litecomm.spi.Wakeups;
 import java.time.Duration;

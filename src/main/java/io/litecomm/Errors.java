@@ -37,7 +37,7 @@ final class Errors {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof java.nio.channels.ClosedByInterruptException
                     || t instanceof java.nio.channels.FileLockInterruptionException
-                    || t instanceof io.litecomm.mailbox.FileLocks.LockInterruptedException) {
+                    || t instanceof io.litecomm.mapped.file.FileLocks.LockInterruptedException) {
                 return true;
             }
         }

@@ -11,7 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.node.NullNode;
 import io.litecomm.codec.Codec;
-import io.litecomm.mailbox.MailboxLayout;
+import io.litecomm.mapped.inspect.MailboxLayout;
 import io.litecomm.testing.ChildJvm.Await;
 import java.io.IOException;
 import java.nio.ByteBuffer;

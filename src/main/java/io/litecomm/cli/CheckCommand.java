@@ -2,8 +2,8 @@ package io.litecomm.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.litecomm.storage.PubSubRing;
-import io.litecomm.storage.StoragePage;
+import io.litecomm.mapped.store.PubSubRing;
+import io.litecomm.mapped.store.StoragePage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

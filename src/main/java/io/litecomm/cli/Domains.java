@@ -2,7 +2,7 @@ package io.litecomm.cli;
 
 import io.litecomm.Comm;
 import io.litecomm.ProcessManager;
-import io.litecomm.mailbox.MailboxTransport;
+import io.litecomm.mapped.mailbox.MailboxTransport;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.litecomm.Comm;
 import io.litecomm.SharedMemory;
-import io.litecomm.storage.StoragePage;
+import io.litecomm.mapped.store.StoragePage;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;

@@ -1,20 +1,20 @@
 package io.litecomm.cli;
 
-import static io.litecomm.mailbox.MailboxLayout.CLOSED_BIT;
-import static io.litecomm.mailbox.MailboxLayout.HEADER_LENGTH;
-import static io.litecomm.mailbox.MailboxLayout.RECORD_HEADER_LENGTH;
-import static io.litecomm.mailbox.MailboxLayout.RECORD_LENGTH_OFFSET;
-import static io.litecomm.mailbox.MailboxLayout.RECORD_TAG_OFFSET;
-import static io.litecomm.mailbox.MailboxLayout.RECORD_TYPE_OFFSET;
-import static io.litecomm.mailbox.MailboxLayout.TYPE_MESSAGE;
-import static io.litecomm.mailbox.MailboxLayout.TYPE_PADDING;
+import static io.litecomm.mapped.inspect.MailboxLayout.CLOSED_BIT;
+import static io.litecomm.mapped.inspect.MailboxLayout.HEADER_LENGTH;
+import static io.litecomm.mapped.inspect.MailboxLayout.RECORD_HEADER_LENGTH;
+import static io.litecomm.mapped.inspect.MailboxLayout.RECORD_LENGTH_OFFSET;
+import static io.litecomm.mapped.inspect.MailboxLayout.RECORD_TAG_OFFSET;
+import static io.litecomm.mapped.inspect.MailboxLayout.RECORD_TYPE_OFFSET;
+import static io.litecomm.mapped.inspect.MailboxLayout.TYPE_MESSAGE;
+import static io.litecomm.mapped.inspect.MailboxLayout.TYPE_PADDING;
 
-import io.litecomm.mailbox.FileLocks;
-import io.litecomm.mailbox.MailboxDamage;
-import io.litecomm.mailbox.MailboxFile;
-import io.litecomm.mailbox.MailboxHeader;
-import io.litecomm.mailbox.MailboxLayout;
-import io.litecomm.mailbox.MailboxTransport;
+import io.litecomm.mapped.mailbox.MailboxTransport;
+import io.litecomm.mapped.file.FileLocks;
+import io.litecomm.mapped.inspect.MailboxDamage;
+import io.litecomm.mapped.inspect.MailboxFile;
+import io.litecomm.mapped.inspect.MailboxHeader;
+import io.litecomm.mapped.inspect.MailboxLayout;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

@@ -1,13 +1,13 @@
 package io.litecomm.cli;
 
-import static io.litecomm.storage.PubSubLayout.HEADER_LENGTH;
-import static io.litecomm.storage.PubSubLayout.RECORD_HEADER_LENGTH;
+import static io.litecomm.mapped.inspect.PubSubLayout.HEADER_LENGTH;
+import static io.litecomm.mapped.inspect.PubSubLayout.RECORD_HEADER_LENGTH;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.litecomm.mailbox.FileLocks;
-import io.litecomm.mailbox.FormatCheck;
+import io.litecomm.mapped.file.FileLocks;
+import io.litecomm.mapped.inspect.FormatCheck;
+import io.litecomm.mapped.inspect.PubSubLayout;
 import io.litecomm.spi.CorruptQueueException;
-import io.litecomm.storage.PubSubLayout;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,19 +1,19 @@
 package io.litecomm.cli;
 
-import static io.litecomm.mailbox.MailboxLayout.CLOSED_BIT;
-import static io.litecomm.mailbox.MailboxLayout.HEADER_LENGTH;
+import static io.litecomm.mapped.inspect.MailboxLayout.CLOSED_BIT;
+import static io.litecomm.mapped.inspect.MailboxLayout.HEADER_LENGTH;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.litecomm.Channel;
 import io.litecomm.ChannelOptions;
 import io.litecomm.Comm;
-import io.litecomm.mailbox.FileLocks;
-import io.litecomm.mailbox.MailboxDamage;
-import io.litecomm.mailbox.MailboxFile;
-import io.litecomm.mailbox.MailboxHeader;
-import io.litecomm.mailbox.MailboxLayout;
-import io.litecomm.mailbox.MailboxRecords;
+import io.litecomm.mapped.file.FileLocks;
+import io.litecomm.mapped.inspect.MailboxDamage;
+import io.litecomm.mapped.inspect.MailboxFile;
+import io.litecomm.mapped.inspect.MailboxHeader;
+import io.litecomm.mapped.inspect.MailboxLayout;
+import io.litecomm.mapped.inspect.MailboxRecords;
 import io.litecomm.spi.CorruptQueueException;
 import java.io.IOException;
 import java.nio.ByteBuffer;

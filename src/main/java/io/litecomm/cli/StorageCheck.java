@@ -1,17 +1,17 @@
 package io.litecomm.cli;
 
-import static io.litecomm.storage.StoragePageLayout.HEADER_LENGTH;
-import static io.litecomm.storage.StoragePageLayout.RECORD_HEADER_LENGTH;
-import static io.litecomm.storage.StoragePageLayout.TYPE_SET;
-import static io.litecomm.storage.StoragePageLayout.TYPE_SNAPSHOT;
+import static io.litecomm.mapped.inspect.StoragePageLayout.HEADER_LENGTH;
+import static io.litecomm.mapped.inspect.StoragePageLayout.RECORD_HEADER_LENGTH;
+import static io.litecomm.mapped.inspect.StoragePageLayout.TYPE_SET;
+import static io.litecomm.mapped.inspect.StoragePageLayout.TYPE_SNAPSHOT;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.litecomm.mailbox.FileLocks;
-import io.litecomm.mailbox.FormatCheck;
+import io.litecomm.mapped.file.FileLocks;
+import io.litecomm.mapped.inspect.FormatCheck;
+import io.litecomm.mapped.inspect.StoragePageLayout;
+import io.litecomm.mapped.inspect.StorageRecords;
 import io.litecomm.spi.CorruptQueueException;
-import io.litecomm.storage.StoragePageLayout;
-import io.litecomm.storage.StorageRecords;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

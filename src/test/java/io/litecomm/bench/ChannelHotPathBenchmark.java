@@ -2,8 +2,8 @@ package io.litecomm.bench;
 
 import io.litecomm.Channel;
 import io.litecomm.Comm;
-import io.litecomm.mailbox.DomainDirectory;
-import io.litecomm.mailbox.MailboxTransport;
+import io.litecomm.mapped.mailbox.MailboxTransport;
+import io.litecomm.mapped.file.DomainDirectory;
 import io.litecomm.spi.MessageQueue;
 import io.litecomm.spi.QueueSpec;
 import java.io.IOException;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.litecomm.mailbox.HalfWriter;
+import io.litecomm.mapped.mailbox.HalfWriter;
 import io.litecomm.testing.ChildJvm;
 import java.io.IOException;
 import java.nio.ByteBuffer;

@@ -10,7 +10,7 @@ import io.litecomm.Channel;
 import io.litecomm.Comm;
 import io.litecomm.CommOptions;
 import io.litecomm.CorruptFileException;
-import io.litecomm.mailbox.MailboxLayout;
+import io.litecomm.mapped.inspect.MailboxLayout;
 import io.litecomm.testing.ChildJvm;
 import io.litecomm.testing.InProcessCli;
 import java.io.IOException;

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.litecomm.Channel;
 import io.litecomm.Comm;
-import io.litecomm.mailbox.HalfWriter;
-import io.litecomm.testing.ChildJvm;
+import io.litecomm.mapped.mailbox.HalfWriter;
 import io.litecomm.testing.ChildJvm.Await;
+import io.litecomm.testing.ChildJvm;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -62,7 +62,7 @@ class ClockJumpTest {
     static final long HOUR_MILLIS = TimeUnit.HOURS.toMillis(1);
     /** The library's classes allowed to read the wall clock: informational stamps and display only. */
     static final Set<String> WALL_CLOCK_READERS_ALLOWED = Set.of(
-            "io/litecomm/mailbox/MailboxFile", // the creation stamp of the header, shown by `litecomm ls`
+            "io/litecomm/mapped/inspect/MailboxFile", // the creation stamp of the header, shown by `litecomm ls`
             "io/litecomm/cli/StatCommand"); // the time printed above each `litecomm stat` report
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final long RECEIVE_MILLIS = BOUND.multipliedBy(10).toMillis();
@@ -302,7 +302,7 @@ class ClockJumpTest {
         unexpected.removeAll(WALL_CLOCK_READERS_ALLOWED);
         assertTrue(unexpected.isEmpty(), "wall-clock reads outside the informational allow-list: " + unexpected);
         // the scan must find the one known reader, or it is not scanning anything
-        assertTrue(readers.contains("io/litecomm/mailbox/MailboxFile"), "the scan missed MailboxFile's stamp: " + readers
+        assertTrue(readers.contains("io/litecomm/mapped/inspect/MailboxFile"), "the scan missed MailboxFile's stamp: " + readers
                 + " (" + calls + " calls)");
     }
 }

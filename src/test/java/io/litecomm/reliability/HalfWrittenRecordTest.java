@@ -8,7 +8,7 @@ import io.litecomm.Channel;
 import io.litecomm.ChannelOptions;
 import io.litecomm.Comm;
 import io.litecomm.CommOptions;
-import io.litecomm.mailbox.HalfRecords;
+import io.litecomm.mapped.mailbox.HalfRecords;
 import io.litecomm.testing.ChildJvm;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -8,7 +8,7 @@ import io.litecomm.Channel;
 import io.litecomm.ChannelOptions;
 import io.litecomm.Comm;
 import io.litecomm.CommOptions;
-import io.litecomm.mailbox.HalfWriter;
+import io.litecomm.mapped.mailbox.HalfWriter;
 import io.litecomm.testing.ChildJvm;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -3,11 +3,11 @@ package io.litecomm.reliability;
 import static io.litecomm.reliability.ChildSupport.check;
 import static io.litecomm.reliability.ChildSupport.say;
 
-import io.litecomm.mailbox.DomainDirectory;
-import io.litecomm.mailbox.FileLocks;
-import io.litecomm.mailbox.Mailbox;
-import io.litecomm.mailbox.MailboxLayout;
-import io.litecomm.mailbox.MailboxTransport;
+import io.litecomm.mapped.mailbox.MailboxTransport;
+import io.litecomm.mapped.file.DomainDirectory;
+import io.litecomm.mapped.file.FileLocks;
+import io.litecomm.mapped.inspect.MailboxLayout;
+import io.litecomm.mapped.mailbox.Mailbox;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

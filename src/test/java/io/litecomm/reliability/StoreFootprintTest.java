@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.litecomm.Comm;
 import io.litecomm.SharedMemory;
-import io.litecomm.storage.StoragePageLayout;
+import io.litecomm.mapped.inspect.StoragePageLayout;
 import io.litecomm.testing.ChildJvm;
 import java.io.IOException;
 import java.nio.file.Files;
