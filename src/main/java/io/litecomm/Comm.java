@@ -128,6 +128,31 @@ public final class Comm implements AutoCloseable {
         }
     }
 
+    /**
+     * The directory {@link #current()} opens when {@code LITECOMM_URL} is not set: in a child started
+     * by {@code ProcessManager} the parent's domain; otherwise {@code $LITECOMM_DIR}; otherwise
+     * {@code /dev/shm/litecomm-<user>} where {@code /dev/shm} is usable; otherwise
+     * {@code <java.io.tmpdir>/litecomm-<user>}. Nothing is created.
+     *
+     * @return the directory
+     */
+    public static Path defaultDirectory() {
+        return defaultDirectory(System.getenv(), Path.of("/dev/shm"), Path.of(System.getProperty("java.io.tmpdir")),
+                System.getProperty("user.name"));
+    }
+
+    /**
+     * Checks a channel name against the naming rule: 1 to 200 of {@code [A-Za-z0-9._-]}, not starting
+     * with '.' or '-' (a dead-letter channel's {@code .dead} suffix does not count towards the 200).
+     *
+     * @param name the name
+     * @return the name
+     * @throws IllegalArgumentException if it breaks the rule; the message says which rule
+     */
+    public static String checkChannelName(String name) {
+        return Names.check(name);
+    }
+
     /** The default-directory rule of {@link #current()}, as a pure function. */
     static Path defaultDirectory(Map<String, String> env, Path shm, Path tmp, String user) {
         String domain = env.get(ENV_DOMAIN);
