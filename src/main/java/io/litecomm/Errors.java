@@ -1,6 +1,6 @@
 package io.litecomm;
 
-import io.litecomm.spi.CorruptQueueException;
+import io.litecomm.spi.CorruptStorageException;
 import io.litecomm.spi.MessageQueue;
 import io.litecomm.spi.TransportException;
 import java.nio.file.Path;
@@ -15,7 +15,7 @@ final class Errors {
         if (causedByInterrupt(e)) {
             return interrupted(e.getMessage());
         }
-        if (e instanceof CorruptQueueException corrupt) {
+        if (e instanceof CorruptStorageException corrupt) {
             return new CorruptFileException(Path.of(corrupt.location()), corrupt.problem(), corrupt);
         }
         if (e instanceof TransportException) {

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.litecomm.spi.CorruptQueueException;
+import io.litecomm.spi.CorruptStorageException;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -125,7 +125,7 @@ final class Invocation {
             return MailboxView.open(file);
         } catch (NoSuchFileException e) {
             throw new Failure("no such channel: channel=" + name + " dir=" + domain);
-        } catch (CorruptQueueException e) {
+        } catch (CorruptStorageException e) {
             throw new Failure("corrupt file: " + e.location() + ": " + e.problem(), e);
         } catch (IOException e) {
             throw new Failure("cannot read channel: file=" + file + " cause=" + e, e);

@@ -2,7 +2,7 @@ package io.litecomm.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.litecomm.spi.CorruptQueueException;
+import io.litecomm.spi.CorruptStorageException;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -90,7 +90,7 @@ final class LsCommand implements Command {
                 if (named) {
                     errors.add("no such channel: channel=" + name + " dir=" + dir);
                 }
-            } catch (CorruptQueueException e) {
+            } catch (CorruptStorageException e) {
                 errors.add("corrupt file: " + e.location() + ": " + e.problem());
             } catch (Failure | IOException e) {
                 errors.add(e.getMessage());

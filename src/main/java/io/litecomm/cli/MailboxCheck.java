@@ -1,6 +1,6 @@
 package io.litecomm.cli;
 
-import io.litecomm.spi.CorruptQueueException;
+import io.litecomm.spi.CorruptStorageException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,7 +24,7 @@ final class MailboxCheck {
         }
         try (MailboxView view = MailboxView.open(file)) {
             walk(view, report);
-        } catch (CorruptQueueException e) {
+        } catch (CorruptStorageException e) {
             report.problem(e.problem());
         } catch (IOException | Failure e) {
             report.problem("cannot read: " + e.getMessage());

@@ -116,7 +116,7 @@ final class MailboxView implements AutoCloseable {
      * @return the view; close it
      * @throws java.nio.file.NoSuchFileException if there is no such file
      * @throws IOException if it cannot be read
-     * @throws io.litecomm.spi.CorruptQueueException if the header is invalid
+     * @throws io.litecomm.spi.CorruptStorageException if the header is invalid
      * @throws Failure if the file is a symbolic link or not a regular file
      */
     static MailboxView open(Path file) throws IOException {

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.litecomm.mapped.file.FileLocks;
 import io.litecomm.mapped.inspect.FormatCheck;
 import io.litecomm.mapped.inspect.PubSubLayout;
-import io.litecomm.spi.CorruptQueueException;
+import io.litecomm.spi.CorruptStorageException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -83,7 +83,7 @@ final class PubSubCheck {
     private String header(ByteBuffer b, long size) {
         try {
             FormatCheck.magicAndVersion(b, PubSubLayout.MAGIC, PubSubLayout.FORMAT_MAJOR, "");
-        } catch (CorruptQueueException e) {
+        } catch (CorruptStorageException e) {
             return e.problem();
         }
         int headerLength = b.getInt(PubSubLayout.HEADER_LENGTH_OFFSET);

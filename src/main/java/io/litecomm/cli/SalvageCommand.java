@@ -14,7 +14,7 @@ import io.litecomm.mapped.inspect.MailboxFile;
 import io.litecomm.mapped.inspect.MailboxHeader;
 import io.litecomm.mapped.inspect.MailboxLayout;
 import io.litecomm.mapped.inspect.MailboxRecords;
-import io.litecomm.spi.CorruptQueueException;
+import io.litecomm.spi.CorruptStorageException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -155,7 +155,7 @@ final class SalvageCommand implements Command {
                         + " a producer slot (pids " + live + "): a send in progress would have been skipped as damage");
             }
             return plan;
-        } catch (CorruptQueueException e) {
+        } catch (CorruptStorageException e) {
             throw new Failure("cannot salvage: the header is damaged: " + e.problem() + " file=" + file, e);
         }
     }

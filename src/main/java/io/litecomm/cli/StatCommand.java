@@ -2,7 +2,7 @@ package io.litecomm.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.litecomm.spi.CorruptQueueException;
+import io.litecomm.spi.CorruptStorageException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -101,7 +101,7 @@ final class StatCommand implements Command {
                 try {
                     MailboxView view = MailboxView.open(Domains.fileOf(dir, name));
                     watched.put(name, new Watched(view, new ChannelRates(view)));
-                } catch (IOException | CorruptQueueException | Failure e) {
+                } catch (IOException | CorruptStorageException | Failure e) {
                     continue; // deleted meanwhile, or corrupt: 'litecomm check' reports it
                 }
             }

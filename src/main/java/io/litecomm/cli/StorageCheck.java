@@ -11,7 +11,7 @@ import io.litecomm.mapped.file.FileLocks;
 import io.litecomm.mapped.inspect.FormatCheck;
 import io.litecomm.mapped.inspect.StoragePageLayout;
 import io.litecomm.mapped.inspect.StorageRecords;
-import io.litecomm.spi.CorruptQueueException;
+import io.litecomm.spi.CorruptStorageException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -68,7 +68,7 @@ final class StorageCheck {
     private void check(ByteBuffer b, long size, FileReport report) {
         try {
             FormatCheck.magicAndVersion(b, StoragePageLayout.MAGIC, StoragePageLayout.FORMAT_MAJOR, report.file().toString());
-        } catch (CorruptQueueException e) {
+        } catch (CorruptStorageException e) {
             report.problem(e.problem());
             return;
         }

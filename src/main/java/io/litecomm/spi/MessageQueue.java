@@ -61,7 +61,7 @@ public interface MessageQueue {
      * @return the exception to throw instead
      */
     default RuntimeException faulted(InternalError fault) {
-        return new CorruptQueueException(location(), "memory fault on the mapped file (truncated while mapped?): "
+        return new CorruptStorageException(location(), "memory fault on the mapped file (truncated while mapped?): "
                 + fault.getMessage(), fault);
     }
 
@@ -69,7 +69,7 @@ public interface MessageQueue {
      * Takes the next committed message.
      *
      * @return its bytes, or {@code null} if none is ready
-     * @throws CorruptQueueException if the queue's storage is damaged
+     * @throws CorruptStorageException if the queue's storage is damaged
      */
     byte[] poll();
 

@@ -15,7 +15,7 @@ public interface Transport extends AutoCloseable {
      * @param name queue name, already validated
      * @param spec how to create it if absent
      * @return the queue
-     * @throws CorruptQueueException if an existing queue is damaged or foreign
+     * @throws CorruptStorageException if an existing queue is damaged or foreign
      */
     MessageQueue openOrCreate(String name, QueueSpec spec);
 

@@ -16,7 +16,7 @@ import io.litecomm.mapped.inspect.PubSubLayout;
 import io.litecomm.mapped.inspect.StoragePageLayout;
 import io.litecomm.mapped.store.PubSubRing;
 import io.litecomm.mapped.store.StoragePage;
-import io.litecomm.spi.CorruptQueueException;
+import io.litecomm.spi.CorruptStorageException;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.lang.management.ManagementFactory;
@@ -41,7 +41,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the fixes these gave a hang, an {@code IllegalStateException} (misaligned access), an
  * {@code IndexOutOfBoundsException}, an {@code IllegalArgumentException} from NIO, an
  * {@code OutOfMemoryError} (a 2 GiB allocation), data the store never held, or a record erased by a
- * send; now each is a {@link CorruptFileException} (or the SPI's {@link CorruptQueueException} that
+ * send; now each is a {@link CorruptFileException} (or the SPI's {@link CorruptStorageException} that
  * becomes one) naming the file, or is harmless. The timeout runs each test in its own thread, so a
  * hang fails.
  */
@@ -135,7 +135,7 @@ class FileFuzzRegressionTest {
             writeInt(file, PubSubLayout.HEADER_LENGTH + (int) reader.position() + PubSubLayout.RECORD_TOPIC_LENGTH_OFFSET,
                     Integer.MAX_VALUE);
             long before = allocatedBytes();
-            CorruptQueueException e = assertThrows(CorruptQueueException.class, () -> reader.poll(new PubSubRing.Sink() {
+            CorruptStorageException e = assertThrows(CorruptStorageException.class, () -> reader.poll(new PubSubRing.Sink() {
                 @Override
                 public void message(PubSubRing.Message message) {
                     throw new AssertionError("delivered " + message);

@@ -19,7 +19,7 @@ import io.litecomm.mapped.inspect.StoragePageLayout;
 import io.litecomm.mapped.store.PubSubRing;
 import io.litecomm.mapped.store.StoragePage;
 import io.litecomm.reliability.FuzzMutation.Field;
-import io.litecomm.spi.CorruptQueueException;
+import io.litecomm.spi.CorruptStorageException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandle;
@@ -87,7 +87,7 @@ import org.junit.jupiter.api.io.TempDir;
  *       {@code getAll()}, {@code get} of every key. Valid data: exactly one of the states (map and
  *       version) the store went through while the seed was built;</li>
  *   <li>pub/sub, through {@code PubSubRing} and its {@code Reader}, which {@code SharedMemory}'s
- *       subscriptions run on the watcher thread (its {@code CorruptQueueException} becomes
+ *       subscriptions run on the watcher thread (its {@code CorruptStorageException} becomes
  *       {@code CorruptFileException} there): either the mutated file is opened and a reader polls a
  *       message published now, or (a peer corrupting the ring under a subscriber) the reader is made
  *       at the first intact record and the mutation then lands in the mapped file. Valid data:
@@ -361,7 +361,7 @@ class FileFuzzTest {
         return "corrupt: " + problemOf(e.getMessage().substring("corrupt file: ".length()));
     }
 
-    private static String corrupt(CorruptQueueException e, Path file) {
+    private static String corrupt(CorruptStorageException e, Path file) {
         assertEquals(file.toString(), e.location(), () -> "wrong file in " + e.getMessage());
         assertTrue(e.getMessage().contains(file.toString()), () -> "message does not name " + file + ": " + e.getMessage());
         return "corrupt: " + problemOf(e.problem());
@@ -483,7 +483,7 @@ class FileFuzzTest {
         List<FuzzSeeds.RingMessage> read;
         try {
             read = readRing(dir, mutation, behind);
-        } catch (CorruptQueueException e) {
+        } catch (CorruptStorageException e) {
             return () -> corrupt(e, file);
         }
         return () -> {

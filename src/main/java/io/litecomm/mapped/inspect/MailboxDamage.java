@@ -15,7 +15,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
 /**
- * The rules a mailbox's shared words must keep, worded as the problems {@code CorruptQueueException}
+ * The rules a mailbox's shared words must keep, worded as the problems {@code CorruptStorageException}
  * reports: the counters (head and tail, {@code docs/FORMAT.md} 2 "Positions") and the fixed header
  * fields, which no process ever changes after creation. Used at open ({@link MailboxFile}), by a
  * live mailbox off its hot path (a head that stays stuck, a channel that looks full, an idle

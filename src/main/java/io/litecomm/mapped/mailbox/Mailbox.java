@@ -14,7 +14,7 @@ import io.litecomm.mapped.file.FileLocks;
 import io.litecomm.mapped.inspect.MailboxDamage;
 import io.litecomm.mapped.inspect.MailboxHeader;
 import io.litecomm.mapped.inspect.MailboxLayout;
-import io.litecomm.spi.CorruptQueueException;
+import io.litecomm.spi.CorruptStorageException;
 import io.litecomm.spi.MessageQueue;
 import io.litecomm.spi.Wakeups;
 import java.io.IOException;
@@ -173,7 +173,7 @@ public final class Mailbox implements MessageQueue, Wakeups {
      * A mapped access faulted (SIGBUS, which the JVM reports as {@code InternalError}): someone
      * truncated the file under the mapping. Reported as corruption naming the file.
      */
-    private CorruptQueueException truncated(InternalError fault) {
+    private CorruptStorageException truncated(InternalError fault) {
         long length;
         try {
             length = Files.size(file);
@@ -184,26 +184,26 @@ public final class Mailbox implements MessageQueue, Wakeups {
         if (length < 0 || length >= expected) {
             // The file is whole (or gone, which leaves the mapping valid): the JVM reported, late, a
             // fault on another mapping while this one ran. Not latched: this file is intact.
-            return new CorruptQueueException(file.toString(), "mapping fault reported while this file is intact"
+            return new CorruptStorageException(file.toString(), "mapping fault reported while this file is intact"
                     + " (a late report of a fault on another mapping): length=" + length + " expected=" + expected, fault);
         }
         return latchTruncation(length, fault);
     }
 
     /** Latches a truncation to {@code length} bytes: this and every later operation fails with it. */
-    private CorruptQueueException latchTruncation(long length, InternalError fault) {
+    private CorruptStorageException latchTruncation(long length, InternalError fault) {
         String problem = "file truncated while mapped: length=" + length + " expected=" + MailboxLayout.fileLength(capacity);
         damage = problem;
-        return new CorruptQueueException(file.toString(), problem, fault);
+        return new CorruptStorageException(file.toString(), problem, fault);
     }
 
     /** Latches a problem: this and every later operation fails with it. */
-    private CorruptQueueException corrupt(String problem) {
+    private CorruptStorageException corrupt(String problem) {
         if (damage == null) {
             damage = problem;
             LOG.error("channel file is damaged: channel={} problem={} file={}", name, problem, file);
         }
-        return new CorruptQueueException(file.toString(), problem);
+        return new CorruptStorageException(file.toString(), problem);
     }
 
     /**
@@ -604,7 +604,7 @@ public final class Mailbox implements MessageQueue, Wakeups {
     private void checkMapped() {
         String problem = damage;
         if (problem != null) {
-            throw new CorruptQueueException(file.toString(), problem);
+            throw new CorruptStorageException(file.toString(), problem);
         }
     }
 

@@ -5,7 +5,7 @@ import io.litecomm.mapped.file.FileLocks;
 import io.litecomm.mapped.inspect.MailboxFile;
 import io.litecomm.mapped.inspect.MailboxHeader;
 import io.litecomm.mapped.inspect.MailboxLayout;
-import io.litecomm.spi.CorruptQueueException;
+import io.litecomm.spi.CorruptStorageException;
 import io.litecomm.spi.MessageQueue;
 import io.litecomm.spi.QueueSpec;
 import io.litecomm.spi.Transport;
@@ -165,7 +165,7 @@ public final class MailboxTransport implements Transport {
                         queue.close();
                         queue.release();
                     });
-                } catch (CorruptQueueException corrupt) {
+                } catch (CorruptStorageException corrupt) {
                     // a damaged file is removed all the same: that is how a user recovers the name
                 }
                 return Files.deleteIfExists(file);

@@ -2,7 +2,7 @@ package io.litecomm.mapped.store;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.litecomm.mapped.file.DomainDirectory;
-import io.litecomm.spi.CorruptQueueException;
+import io.litecomm.spi.CorruptStorageException;
 import io.litecomm.spi.SharedStore;
 import java.util.Map;
 import java.util.function.UnaryOperator;
@@ -95,7 +95,7 @@ public final class MappedSharedStore implements SharedStore {
     /**
      * {@inheritDoc}
      *
-     * <p>A reader of a ring found damaged or truncated throws {@link CorruptQueueException} once,
+     * <p>A reader of a ring found damaged or truncated throws {@link CorruptStorageException} once,
      * from the poll that found it, then reads nothing: the watcher that polls it reports the
      * damage once instead of on every turn, while publishing keeps failing on every call.
      */
@@ -119,7 +119,7 @@ public final class MappedSharedStore implements SharedStore {
                         sink.missed(count);
                     }
                 }, limit);
-            } catch (CorruptQueueException e) {
+            } catch (CorruptStorageException e) {
                 failed[0] = true;
                 throw e;
             }

@@ -1,6 +1,6 @@
 package io.litecomm.mapped.store;
 
-import io.litecomm.spi.CorruptQueueException;
+import io.litecomm.spi.CorruptStorageException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -12,7 +12,7 @@ import java.nio.file.attribute.BasicFileAttributes;
  * The latched fault of one mapped file: once a mapped access has faulted (SIGBUS, which the JVM
  * reports as {@code InternalError}, in compiled code only some time after the access) or a length
  * check has found the file shorter than its mapping, every later operation fails with the same
- * {@link CorruptQueueException} before it touches the mapping again.
+ * {@link CorruptStorageException} before it touches the mapping again.
  */
 final class MappingFault {
 
@@ -26,12 +26,12 @@ final class MappingFault {
     /**
      * Fails if a fault was latched.
      *
-     * @throws CorruptQueueException naming the file and the problem
+     * @throws CorruptStorageException naming the file and the problem
      */
     void check() {
         String latched = problem;
         if (latched != null) {
-            throw new CorruptQueueException(file.toString(), latched);
+            throw new CorruptStorageException(file.toString(), latched);
         }
     }
 
@@ -41,13 +41,13 @@ final class MappingFault {
      * @param found what is wrong
      * @return the exception to throw
      */
-    CorruptQueueException latch(String found) {
+    CorruptStorageException latch(String found) {
         synchronized (this) {
             if (problem == null) {
                 problem = found;
             }
         }
-        return new CorruptQueueException(file.toString(), problem);
+        return new CorruptStorageException(file.toString(), problem);
     }
 
     /**
@@ -57,7 +57,7 @@ final class MappingFault {
      * @param mapped bytes this process has mapped
      * @return the exception to throw
      */
-    CorruptQueueException truncated(InternalError fault, long mapped) {
+    CorruptStorageException truncated(InternalError fault, long mapped) {
         long length;
         try {
             length = Files.size(file);
@@ -65,7 +65,7 @@ final class MappingFault {
             length = -1;
         }
         latch("file truncated while mapped: length=" + length + " mapped=" + mapped);
-        return new CorruptQueueException(file.toString(), problem, fault);
+        return new CorruptStorageException(file.toString(), problem, fault);
     }
 
     /**

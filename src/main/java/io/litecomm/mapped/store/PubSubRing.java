@@ -15,7 +15,7 @@ import io.litecomm.mapped.file.DomainDirectory;
 import io.litecomm.mapped.file.FileLocks;
 import io.litecomm.mapped.inspect.FormatCheck;
 import io.litecomm.mapped.inspect.PubSubLayout;
-import io.litecomm.spi.CorruptQueueException;
+import io.litecomm.spi.CorruptStorageException;
 import io.litecomm.spi.TransportException;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
@@ -99,17 +99,17 @@ public final class PubSubRing implements AutoCloseable {
                 throw e;
             }
         }
-        throw new CorruptQueueException(file.toString(), "ring keeps disappearing while being opened");
+        throw new CorruptStorageException(file.toString(), "ring keeps disappearing while being opened");
     }
 
     private static PubSubRing validate(Path file, FileLocks.Handle lock) {
         String where = file.toString();
         long size = lock.size();
         if (size < HEADER_LENGTH) {
-            throw new CorruptQueueException(where, (size == 0 ? "empty file" : "truncated header") + ": length=" + size);
+            throw new CorruptStorageException(where, (size == 0 ? "empty file" : "truncated header") + ": length=" + size);
         }
         if (size > HEADER_LENGTH + (1L << 30)) {
-            throw new CorruptQueueException(where, "wrong length: length=" + size + " max=" + (HEADER_LENGTH + (1L << 30)));
+            throw new CorruptStorageException(where, "wrong length: length=" + size + " max=" + (HEADER_LENGTH + (1L << 30)));
         }
         MappedByteBuffer map = lock.map(size);
         ByteBuffer b = map.duplicate().order(ByteOrder.LITTLE_ENDIAN);
@@ -120,7 +120,7 @@ public final class PubSubRing implements AutoCloseable {
         if (headerLength != HEADER_LENGTH || capacity < 4096 || Integer.bitCount(capacity) != 1
                 || size != (long) HEADER_LENGTH + capacity || maxPayload < 0
                 || maxPayload > PubSubLayout.maxPayloadFor(capacity)) {
-            throw new CorruptQueueException(where, "impossible header: headerLength=" + headerLength + " capacity=" + capacity
+            throw new CorruptStorageException(where, "impossible header: headerLength=" + headerLength + " capacity=" + capacity
                     + " maxPayload=" + maxPayload + " length=" + size);
         }
         Object fileKey;
@@ -206,7 +206,7 @@ public final class PubSubRing implements AutoCloseable {
     /** A tail read from the file: a record position, so never negative and 32-byte aligned. */
     private long checkedTail(long tail) {
         if (tail < 0 || (tail & (PubSubLayout.RECORD_ALIGNMENT - 1)) != 0) {
-            throw new CorruptQueueException(file.toString(), "impossible tail: tail=" + tail + " capacity=" + capacity);
+            throw new CorruptStorageException(file.toString(), "impossible tail: tail=" + tail + " capacity=" + capacity);
         }
         return tail;
     }
@@ -364,7 +364,7 @@ public final class PubSubRing implements AutoCloseable {
                 return null; // overwritten while we read: lapped
             }
             if (!sane) {
-                throw new CorruptQueueException(file.toString(), "impossible record: position=" + at + " tag=" + tag
+                throw new CorruptStorageException(file.toString(), "impossible record: position=" + at + " tag=" + tag
                         + " length=" + length + " topicLength=" + topicLength + " capacity=" + capacity);
             }
             position = at + frame;

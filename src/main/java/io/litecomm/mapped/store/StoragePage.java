@@ -24,7 +24,7 @@ import io.litecomm.mapped.file.DomainDirectory;
 import io.litecomm.mapped.file.FileLocks;
 import io.litecomm.mapped.inspect.StoragePageLayout;
 import io.litecomm.mapped.inspect.StorageRecords;
-import io.litecomm.spi.CorruptQueueException;
+import io.litecomm.spi.CorruptStorageException;
 import io.litecomm.spi.TransportException;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
@@ -60,7 +60,7 @@ import org.slf4j.LoggerFactory;
  * when it fits and the file is not too large, else into a new file renamed over the old one, which
  * is sealed first so that peers re-open the name. A file another process may map is never shrunk.
  * A fault on the mapping (the file truncated under it) is latched: every later call fails with
- * {@link CorruptQueueException} naming the file. See {@link StoragePageLayout}.
+ * {@link CorruptStorageException} naming the file. See {@link StoragePageLayout}.
  */
 public final class StoragePage implements AutoCloseable {
 
@@ -400,7 +400,7 @@ public final class StoragePage implements AutoCloseable {
                 continue; // the slot may have been rewritten while we read it
             }
             if (problem != null) {
-                throw new CorruptQueueException(file.toString(), problem);
+                throw new CorruptStorageException(file.toString(), problem);
             }
             Map<String, Object> target = incremental ? data : new ConcurrentHashMap<>();
             Map<String, Integer> targetSizes = incremental ? sizes : new ConcurrentHashMap<>();
@@ -456,10 +456,10 @@ public final class StoragePage implements AutoCloseable {
             try {
                 domain.checkFile(file);
             } catch (NoSuchFileException e) {
-                throw new CorruptQueueException(file.toString(), "page sealed for replacement but no file has its name");
+                throw new CorruptStorageException(file.toString(), "page sealed for replacement but no file has its name");
             }
             if (attempt == 1000) {
-                throw new CorruptQueueException(file.toString(), "page keeps being replaced while being opened");
+                throw new CorruptStorageException(file.toString(), "page keeps being replaced while being opened");
             }
             next = StoragePages.openFile(file);
         }
@@ -491,7 +491,7 @@ public final class StoragePage implements AutoCloseable {
         // offset + length could wrap: compare with a difference of values already known to be in range
         if (fileLength > m.capacity() || offset < HEADER_LENGTH || offset > fileLength || length < RECORD_HEADER_LENGTH
                 || length > fileLength - offset || end < RECORD_HEADER_LENGTH || end > length) {
-            throw new CorruptQueueException(file.toString(), "impossible slot: slot=" + slot + " offset=" + offset
+            throw new CorruptStorageException(file.toString(), "impossible slot: slot=" + slot + " offset=" + offset
                     + " length=" + length + " end=" + end + " fileLength=" + fileLength + " mapped=" + m.capacity());
         }
     }

@@ -8,7 +8,7 @@ import io.litecomm.mapped.file.DomainDirectory;
 import io.litecomm.mapped.file.FileLocks;
 import io.litecomm.mapped.inspect.FormatCheck;
 import io.litecomm.mapped.inspect.StoragePageLayout;
-import io.litecomm.spi.CorruptQueueException;
+import io.litecomm.spi.CorruptStorageException;
 import io.litecomm.spi.TransportException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -42,7 +42,7 @@ public final class StoragePages {
      * @param domain the domain
      * @param mapper JSON mapper, default typing off
      * @return the page
-     * @throws CorruptQueueException if the file is damaged or foreign
+     * @throws CorruptStorageException if the file is damaged or foreign
      */
     public static StoragePage open(DomainDirectory domain, ObjectMapper mapper) {
         Path file = domain.path().resolve(StoragePage.FILE_NAME);
@@ -59,7 +59,7 @@ public final class StoragePages {
                 return new StoragePage(domain, file, mapper, page);
             }
         }
-        throw new CorruptQueueException(file.toString(), "page keeps disappearing while being opened");
+        throw new CorruptStorageException(file.toString(), "page keeps disappearing while being opened");
     }
 
     /**
@@ -113,13 +113,14 @@ public final class StoragePages {
 
     private static void validateLength(Path file, long size) {
         if (size == 0) {
-            throw new CorruptQueueException(file.toString(), "empty file: length=0");
+            throw new CorruptStorageException(file.toString(), "empty file: length=0");
         }
         if (size < HEADER_LENGTH) {
-            throw new CorruptQueueException(file.toString(), "truncated header: length=" + size + " expected>=" + HEADER_LENGTH);
+            throw new CorruptStorageException(file.toString(),
+                    "truncated header: length=" + size + " expected>=" + HEADER_LENGTH);
         }
         if (size > Integer.MAX_VALUE) {
-            throw new CorruptQueueException(file.toString(), "file too large: length=" + size);
+            throw new CorruptStorageException(file.toString(), "file too large: length=" + size);
         }
     }
 
@@ -131,7 +132,7 @@ public final class StoragePages {
         long fileLength = b.getLong(FILE_LENGTH_OFFSET);
         long generation = b.getLong(StoragePageLayout.GENERATION_OFFSET);
         if (headerLength != HEADER_LENGTH || fileLength < HEADER_LENGTH || fileLength > size || generation < 0) {
-            throw new CorruptQueueException(where, "impossible header: headerLength=" + headerLength + " fileLength="
+            throw new CorruptStorageException(where, "impossible header: headerLength=" + headerLength + " fileLength="
                     + fileLength + " actualLength=" + size + " generation=" + generation);
         }
     }
