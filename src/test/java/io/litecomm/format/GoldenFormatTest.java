@@ -224,8 +224,8 @@ class GoldenFormatTest {
         "storage-3.0-unknown-version.page.gz   | open   | unsupported format version: file=3.0 supported=2.x |",
         "storage-2.0-truncated.page.gz         | open   | truncated header: length=2048 expected>=4096 |",
         "storage-2.0-bad-crc.page.gz           | getAll | checksum mismatch: position=0 type=1 version=66 |",
-        "storage-2.0-slot-beyond-file.page.gz  | getAll | impossible slot: slot=1 offset=139264 length=65536 end=8576 fileLength=135168"
-            + " | impossible slot: slot=1",
+        "storage-2.0-slot-beyond-file.page.gz  | getAll"
+            + " | impossible slot: slot=1 offset=139264 length=65536 end=8576 fileLength=135168 | impossible slot: slot=1",
     })
     void damagedPageIsRefused(String golden, String when, String problem, String checkProblem) throws IOException {
         Path file = install(golden);
