@@ -100,13 +100,22 @@ final class ContractSupport {
             }
         }
 
+        /** Interrupts every thread still running and joins it, each within {@link #WAIT}. */
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             for (Thread thread : threads) {
                 thread.interrupt();
             }
+            boolean interrupted = false;
             for (Thread thread : threads) {
-                thread.join(WAIT.toMillis());
+                try {
+                    thread.join(WAIT.toMillis());
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
     }
