@@ -77,7 +77,8 @@ public final class MailboxCheck {
     private static boolean raced(MailboxReader view, MailboxReader.Slot stop) {
         return switch (stop.kind()) {
             case OVERWRITTEN -> true;
-            case CORRUPT -> view.head() > stop.position() || view.peek(stop.position(), false).kind() != MailboxReader.Kind.CORRUPT;
+            case CORRUPT -> view.head() > stop.position()
+                    || view.peek(stop.position(), false).kind() != MailboxReader.Kind.CORRUPT;
             case PENDING -> view.peek(stop.position(), false).kind() != MailboxReader.Kind.PENDING;
             default -> false;
         };

@@ -53,7 +53,8 @@ public final class PubSubFrames {
             throw new CorruptFormatException(where, (size == 0 ? "empty file" : "truncated header") + ": length=" + size);
         }
         if (size > HEADER_LENGTH + (long) MAX_CAPACITY) {
-            throw new CorruptFormatException(where, "wrong length: length=" + size + " max=" + (HEADER_LENGTH + (long) MAX_CAPACITY));
+            throw new CorruptFormatException(where, "wrong length: length=" + size + " max="
+                    + (HEADER_LENGTH + (long) MAX_CAPACITY));
         }
     }
 

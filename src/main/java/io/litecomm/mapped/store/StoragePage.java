@@ -1,55 +1,26 @@
 package io.litecomm.mapped.store;
 
-import static io.litecomm.mapped.inspect.StoragePageLayout.FILE_LENGTH_OFFSET;
 import static io.litecomm.mapped.inspect.StoragePageLayout.GENERATION_OFFSET;
-import static io.litecomm.mapped.inspect.StoragePageLayout.HEADER_LENGTH;
-import static io.litecomm.mapped.inspect.StoragePageLayout.LIVE_BYTES_OFFSET;
-import static io.litecomm.mapped.inspect.StoragePageLayout.RECORD_CRC_OFFSET;
-import static io.litecomm.mapped.inspect.StoragePageLayout.RECORD_HEADER_LENGTH;
-import static io.litecomm.mapped.inspect.StoragePageLayout.RECORD_LENGTH_OFFSET;
-import static io.litecomm.mapped.inspect.StoragePageLayout.RECORD_TYPE_OFFSET;
-import static io.litecomm.mapped.inspect.StoragePageLayout.RECORD_VERSION_OFFSET;
-import static io.litecomm.mapped.inspect.StoragePageLayout.SEALED;
-import static io.litecomm.mapped.inspect.StoragePageLayout.STORE_VERSION_OFFSET;
 import static io.litecomm.mapped.inspect.StoragePageLayout.TYPE_DELETE;
 import static io.litecomm.mapped.inspect.StoragePageLayout.TYPE_SET;
-import static io.litecomm.mapped.inspect.StoragePageLayout.TYPE_SNAPSHOT;
 import static io.litecomm.mapped.inspect.StoragePageLayout.slotEndField;
-import static io.litecomm.mapped.inspect.StoragePageLayout.slotLengthField;
-import static io.litecomm.mapped.inspect.StoragePageLayout.slotOffsetField;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.litecomm.mapped.file.DomainDirectory;
 import io.litecomm.mapped.file.FileLocks;
 import io.litecomm.mapped.inspect.DomainFiles;
-import io.litecomm.mapped.inspect.StorageLog;
-import io.litecomm.mapped.inspect.StoragePageFile;
 import io.litecomm.mapped.inspect.StoragePageLayout;
 import io.litecomm.spi.CorruptStorageException;
-import io.litecomm.spi.TransportException;
-import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
-import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,11 +52,11 @@ public final class StoragePage implements AutoCloseable {
     private final RetiredMappings oldMappings = new RetiredMappings();
     private final PageCache cache = new PageCache();
     private final PageWriter writer;
+    private final PageReader reader;
     private volatile PageFile current;
 
-    private static final int FRESH = 0;
-    private static final int NEEDS_LOCK = 1;
-    private static final int NEEDS_SWITCH = 2;
+    private static final int FRESH = PageReader.FRESH;
+    private static final int NEEDS_SWITCH = PageReader.NEEDS_SWITCH;
 
     StoragePage(DomainDirectory domain, Path file, ObjectMapper mapper, PageFile page) {
         this.domain = domain;
@@ -94,6 +65,7 @@ public final class StoragePage implements AutoCloseable {
         this.fault = new MappingFault(file);
         this.current = page;
         this.writer = new PageWriter(file, mapper, cache);
+        this.reader = new PageReader(file, mapper, cache);
     }
 
     /**
@@ -112,12 +84,7 @@ public final class StoragePage implements AutoCloseable {
      * @return the value, or {@code null}
      */
     public Object get(String key) {
-        fault.check();
-        try {
-            refresh();
-        } catch (InternalError e) {
-            throw fault.truncated(e, current.map().capacity());
-        }
+        refreshChecked();
         return PageCache.external(cache.data.get(key));
     }
 
@@ -128,12 +95,7 @@ public final class StoragePage implements AutoCloseable {
      * @return {@code true} if set
      */
     public boolean contains(String key) {
-        fault.check();
-        try {
-            refresh();
-        } catch (InternalError e) {
-            throw fault.truncated(e, current.map().capacity());
-        }
+        refreshChecked();
         return cache.data.containsKey(key);
     }
 
@@ -149,7 +111,7 @@ public final class StoragePage implements AutoCloseable {
                 refresh();
                 refreshLock.lock();
                 try {
-                    if (refreshLocked(null) == FRESH) {
+                    if (reader.load(this::current, null) == FRESH) {
                         Map<String, Object> copy = new LinkedHashMap<>();
                         for (Map.Entry<String, Object> e : cache.data.entrySet()) {
                             copy.put(e.getKey(), PageCache.external(e.getValue()));
@@ -172,12 +134,7 @@ public final class StoragePage implements AutoCloseable {
      * @return the version
      */
     public long version() {
-        fault.check();
-        try {
-            refresh();
-        } catch (InternalError e) {
-            throw fault.truncated(e, current.map().capacity());
-        }
+        refreshChecked();
         return cache.version;
     }
 
@@ -256,7 +213,7 @@ public final class StoragePage implements AutoCloseable {
                     try (FileLocks.Held held = page.lock().lock()) {
                         refreshLock.lock();
                         try {
-                            status = refreshLocked(page);
+                            status = reader.load(this::current, page);
                             if (status == FRESH && current == page) {
                                 result = change.get();
                                 ran = true;
@@ -283,6 +240,20 @@ public final class StoragePage implements AutoCloseable {
         }
     }
 
+    private PageFile current() {
+        return current;
+    }
+
+    /** {@link #refresh()}, a fault on the mapping latched. */
+    private void refreshChecked() {
+        fault.check();
+        try {
+            refresh();
+        } catch (InternalError e) {
+            throw fault.truncated(e, current.map().capacity());
+        }
+    }
+
     /** Brings the cache up to date if the page moved; the fast path takes no lock. */
     private void refresh() {
         MappedByteBuffer m = current.map();
@@ -298,7 +269,7 @@ public final class StoragePage implements AutoCloseable {
                 int status;
                 refreshLock.lock();
                 try {
-                    status = refreshLocked(locked);
+                    status = reader.load(this::current, locked);
                 } finally {
                     refreshLock.unlock();
                 }
@@ -339,77 +310,6 @@ public final class StoragePage implements AutoCloseable {
     }
 
     /**
-     * Brings the cache up to date from the current file. Returns {@link #NEEDS_SWITCH} if that file
-     * is sealed and another file has the name (the caller maps it with {@link #follow}, holding no
-     * lock: opening a file while holding a file lock could deadlock with a handle being closed), or
-     * {@link #NEEDS_LOCK} if it is sealed but still in place and {@code locked} is not it (the caller
-     * takes its writer lock and calls again). Under that lock a sealed file still in place is one
-     * whose sealer died: it is unsealed.
-     */
-    private int refreshLocked(PageFile locked) {
-        while (true) {
-            PageFile page = current;
-            MappedByteBuffer m = page.map();
-            long generation = (long) LONGS.getAcquire(m, GENERATION_OFFSET);
-            if ((generation & SEALED) != 0) {
-                if (replacedOnDisk(page)) {
-                    return NEEDS_SWITCH;
-                }
-                if (page != locked) {
-                    return NEEDS_LOCK;
-                }
-                LONGS.setRelease(m, GENERATION_OFFSET, generation & ~SEALED);
-                continue;
-            }
-            int slot = (int) (generation & 1);
-            long end = (long) LONGS.getAcquire(m, slotEndField(slot));
-            if (cache.fresh(generation, end)) {
-                return FRESH;
-            }
-            long slotOffset = (long) LONGS.get(m, slotOffsetField(slot));
-            long slotLength = (long) LONGS.get(m, slotLengthField(slot));
-            checkSlot(m, slot, slotOffset, slotLength, end);
-            boolean incremental = generation == cache.generation && end > cache.end;
-            long from = incremental ? cache.end : 0;
-            List<PageCache.Change> changes = new ArrayList<>();
-            String problem = readRecords(m, slotOffset, from, end, incremental ? cache.version : -1, changes);
-            long after = (long) LONGS.getAcquire(m, GENERATION_OFFSET);
-            if ((after & ~SEALED) - generation > 1) {
-                continue; // the slot may have been rewritten while we read it
-            }
-            if (problem != null) {
-                throw new CorruptStorageException(file.toString(), problem);
-            }
-            Map<String, Object> target = incremental ? cache.data : new ConcurrentHashMap<>();
-            Map<String, Integer> targetSizes = incremental ? cache.sizes : new ConcurrentHashMap<>();
-            long last = incremental ? cache.version : 0;
-            for (PageCache.Change change : changes) {
-                last = change.apply(target, targetSizes);
-            }
-            cache.data = target;
-            cache.sizes = targetSizes;
-            cache.version = last;
-            cache.generation = generation;
-            cache.end = end;
-            if (after == generation) {
-                return FRESH;
-            }
-        }
-    }
-
-    /** Whether the page's name now holds another file than {@code page} (or none). */
-    private boolean replacedOnDisk(PageFile page) {
-        try {
-            Object key = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-            return !key.equals(page.fileKey());
-        } catch (NoSuchFileException e) {
-            return true;
-        } catch (IOException e) {
-            throw new TransportException("cannot read attributes: file=" + file + " cause=" + e, e);
-        }
-    }
-
-    /**
      * This process's change compacted into a new file, renamed over the page's name: committed.
      * Maps the new file now, holding no lock; if that fails (an I/O error), the change still
      * stands and the next call follows the seal to the new file.
@@ -429,18 +329,7 @@ public final class StoragePage implements AutoCloseable {
      * last compaction wrote, the cache (already its content) is kept; else it is rebuilt from it.
      */
     private void follow(PageFile old) {
-        PageFile next = null;
-        for (int attempt = 0; next == null; attempt++) {
-            try {
-                domain.checkFile(file);
-            } catch (NoSuchFileException e) {
-                throw new CorruptStorageException(file.toString(), "page sealed for replacement but no file has its name");
-            }
-            if (attempt == 1000) {
-                throw new CorruptStorageException(file.toString(), "page keeps being replaced while being opened");
-            }
-            next = StoragePages.openFile(file);
-        }
+        PageFile next = PageFiles.openReplacement(domain, file);
         boolean installed = false;
         refreshLock.lock();
         try {
@@ -461,22 +350,6 @@ public final class StoragePage implements AutoCloseable {
         } else {
             next.retire();
         }
-    }
-
-    private void checkSlot(MappedByteBuffer m, int slot, long offset, long length, long end) {
-        long fileLength = (long) LONGS.getAcquire(m, FILE_LENGTH_OFFSET);
-        String problem = StoragePageFile.slotProblem(slot, true, offset, length, end, fileLength, m.capacity());
-        if (problem != null) {
-            throw new CorruptStorageException(file.toString(), problem);
-        }
-    }
-
-    /**
-     * Parses records in [from, end) of a slot; returns a problem instead of throwing, for the caller
-     * to judge ({@link StorageLog#read}: checked records, consecutive versions, decoded payloads).
-     */
-    private String readRecords(MappedByteBuffer m, long slotOffset, long from, long end, long previous, List<PageCache.Change> out) {
-        return StorageLog.read(mapper, m, slotOffset, from, end, previous, change -> out.add(PageCache.changeOf(change)));
     }
 
     @Override

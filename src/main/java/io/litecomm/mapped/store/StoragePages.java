@@ -1,7 +1,5 @@
 package io.litecomm.mapped.store;
 
-import static io.litecomm.mapped.inspect.StoragePageLayout.FILE_LENGTH_OFFSET;
-import static io.litecomm.mapped.inspect.StoragePageLayout.HEADER_LENGTH;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.litecomm.mapped.file.DomainDirectory;
@@ -11,7 +9,6 @@ import io.litecomm.spi.CorruptStorageException;
 import io.litecomm.spi.TransportException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
