@@ -19,9 +19,6 @@ import java.util.Map;
  */
 final class Domains {
 
-    /** The environment variable naming the default domain as a URI; it wins over {@code LITECOMM_DIR}. */
-    static final String ENV_URL = "LITECOMM_URL";
-
     private Domains() {
     }
 
@@ -34,7 +31,7 @@ final class Domains {
      * @throws Failure if {@code $LITECOMM_URL} names a domain that is not a directory of files
      */
     static Path defaultDirectory(Map<String, String> env) {
-        String url = env.get(ENV_URL);
+        String url = env.get(Comm.ENV_URL);
         if (url == null || url.isEmpty()) {
             return Comm.defaultDirectory();
         }
@@ -42,16 +39,16 @@ final class Domains {
         try {
             uri = new URI(url);
         } catch (URISyntaxException e) {
-            throw new Failure("invalid " + ENV_URL + ": url=" + url + " cause=" + e.getMessage());
+            throw new Failure("bad " + Comm.ENV_URL + ": value=" + url + " cause=" + e.getMessage());
         }
-        if (!"file".equalsIgnoreCase(uri.getScheme())) {
-            throw new Failure("not a directory domain: " + ENV_URL + "=" + url
+        if (!DomainFiles.SCHEME.equalsIgnoreCase(uri.getScheme())) {
+            throw new Failure("not a directory domain: " + Comm.ENV_URL + "=" + url
                     + " (the tool reads file: domains; give one with --dir DIR)");
         }
         try {
-            return Path.of(uri);
+            return DomainFiles.directoryOf(uri);
         } catch (IllegalArgumentException e) {
-            throw new Failure("invalid " + ENV_URL + ": url=" + url + " cause=" + e.getMessage());
+            throw new Failure("bad " + Comm.ENV_URL + ": " + e.getMessage());
         }
     }
 

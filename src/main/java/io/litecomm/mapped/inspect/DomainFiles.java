@@ -1,6 +1,7 @@
 package io.litecomm.mapped.inspect;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,8 +23,37 @@ public final class DomainFiles {
     public static final String STORAGE_PAGE = "storage.page";
     /** File name of the pub/sub ring. */
     public static final String PUBSUB_RING = "pubsub.ring";
+    /** The URI scheme of a domain that is a directory of these files. */
+    public static final String SCHEME = "file";
 
     private DomainFiles() {
+    }
+
+    /**
+     * The directory a {@code file:} URI names: {@code file:///abs/path}, or {@code file:relative/path}
+     * (relative to the working directory); a query holds settings and is not part of the path.
+     *
+     * @param uri the URI
+     * @return the directory, absolute and normalised
+     * @throws IllegalArgumentException if it is not a {@code file:} URI of a local directory
+     */
+    public static Path directoryOf(URI uri) {
+        if (!SCHEME.equalsIgnoreCase(uri.getScheme())) {
+            throw new IllegalArgumentException("not a file: URI: uri=" + uri);
+        }
+        if (uri.getRawFragment() != null || uri.getRawAuthority() != null && !uri.getRawAuthority().isEmpty()) {
+            throw new IllegalArgumentException("a file: URI names a local directory, without host or fragment: uri=" + uri);
+        }
+        if (uri.isOpaque()) {
+            String part = uri.getSchemeSpecificPart();
+            int query = part.indexOf('?');
+            return Path.of(query < 0 ? part : part.substring(0, query)).toAbsolutePath().normalize();
+        }
+        String path = uri.getPath();
+        if (path == null || path.isEmpty()) {
+            throw new IllegalArgumentException("a file: URI needs a path: uri=" + uri);
+        }
+        return Path.of(path).toAbsolutePath().normalize();
     }
 
     /**
