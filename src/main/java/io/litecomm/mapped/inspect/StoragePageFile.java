@@ -76,8 +76,8 @@ public final class StoragePageFile {
         long least = active ? RECORD_HEADER_LENGTH : 0;
         if (fileLength > mapped || offset < HEADER_LENGTH || offset > fileLength || length < least
                 || length > fileLength - offset || end < least || end > length) {
-            return "impossible slot: slot=" + slot + (active ? " (active)" : "") + " offset=" + offset + " length=" + length
-                    + " end=" + end + " fileLength=" + fileLength + " mapped=" + mapped;
+            return "impossible slot: slot=" + slot + " offset=" + offset + " length=" + length + " end=" + end
+                    + " fileLength=" + fileLength + " mapped=" + mapped + (active ? "" : " (inactive)");
         }
         return null;
     }
