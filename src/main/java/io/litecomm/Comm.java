@@ -436,6 +436,7 @@ public final class Comm implements AutoCloseable {
                 sharedMemory.close();
             }
         }
+        domain.close();
     }
 
     @Override

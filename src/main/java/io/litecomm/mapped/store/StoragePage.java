@@ -461,7 +461,7 @@ public final class StoragePage implements AutoCloseable {
             if (attempt == 1000) {
                 throw new CorruptStorageException(file.toString(), "page keeps being replaced while being opened");
             }
-            next = StoragePages.openFile(file);
+            next = StoragePages.openFile(domain, file);
         }
         boolean installed = false;
         refreshLock.lock();
