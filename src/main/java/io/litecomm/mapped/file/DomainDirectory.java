@@ -47,7 +47,7 @@ public final class DomainDirectory implements AutoCloseable {
     private final Path lockFile;
     private final ReentrantLock jvmLock;
     /** Threads for I/O on this domain's files. */
-    private final FileIo io = new FileIo();
+    private final FileIo io;
     /** Guards {@link #openHandles} and {@link #closed}. */
     private final Object state = new Object();
     private int openHandles;
@@ -57,6 +57,7 @@ public final class DomainDirectory implements AutoCloseable {
     private DomainDirectory(Path path) {
         this.path = path;
         this.lockFile = path.resolve(LOCK_FILE);
+        this.io = new FileIo(FileIo.THREAD_NAME + "-" + path.getFileName());
         synchronized (JVM_LOCKS) {
             SharedLock shared = JVM_LOCKS.computeIfAbsent(lockFile, p -> new SharedLock());
             shared.users++;

@@ -17,21 +17,35 @@ import java.util.concurrent.TimeUnit;
  * interrupted during a read, a map or a size query closes the channel for the whole JVM, and with
  * it every lock the JVM holds on the file.
  *
- * <p>Threads ({@code litecomm-file-io}) are created on demand and an idle one ends after a second;
- * {@link #close()} ends the idle ones at once and refuses new work. Work already running is never
- * interrupted (only {@code shutdown}, never {@code shutdownNow}).
+ * <p>Threads ({@code litecomm-file-io}, then {@code -<directory name>} for a domain's) are created
+ * on demand and an idle one ends after a second; {@link #close()} ends the idle ones at once and
+ * refuses new work. Work already running is never interrupted (only {@code shutdown}, never
+ * {@code shutdownNow}).
  */
 final class FileIo implements AutoCloseable {
 
-    /** Name of the threads. */
+    /** Name (or name prefix) of the threads. */
     static final String THREAD_NAME = "litecomm-file-io";
 
-    private final ThreadPoolExecutor pool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 1, TimeUnit.SECONDS,
-            new SynchronousQueue<>(), r -> {
-                Thread t = new Thread(r, THREAD_NAME);
-                t.setDaemon(true);
-                return t;
-            });
+    private final ThreadPoolExecutor pool;
+
+    /** Threads named {@value #THREAD_NAME}. */
+    FileIo() {
+        this(THREAD_NAME);
+    }
+
+    /**
+     * Threads named {@code threadName}.
+     *
+     * @param threadName their name
+     */
+    FileIo(String threadName) {
+        pool = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 1, TimeUnit.SECONDS, new SynchronousQueue<>(), r -> {
+            Thread t = new Thread(r, threadName);
+            t.setDaemon(true);
+            return t;
+        });
+    }
 
     /** An I/O call on a channel. */
     @FunctionalInterface

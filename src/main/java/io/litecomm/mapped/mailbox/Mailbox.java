@@ -35,6 +35,12 @@ import java.nio.file.attribute.BasicFileAttributes;
  * copy is valid exactly when the head did not move, because producers never reuse space below the
  * head. Tags are full 64-bit positions, never reused, so a stale record cannot pass for a fresh one.
  * No system call and no lock on the message path.
+ *
+ * <p>This class keeps the message path (claim and write, poll, close) and the state it shares;
+ * the other jobs have their own classes: {@link MailboxFaults} (the damage latch and length
+ * checks), {@link StuckHeadRecovery} (a consumer stuck on a dead producer's claim),
+ * {@link FullRing} (senders around a full ring), {@link MailboxCount} (messages waiting) and
+ * {@link SleeperSlots} (receivers asleep on doorbells).
  */
 public final class Mailbox implements MessageQueue {
 

@@ -42,7 +42,7 @@ class OwnedFileIoTest {
 
     private static Set<Thread> fileIoThreads() {
         return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
-                .filter(t -> t.getName().equals(FileIo.THREAD_NAME)).collect(Collectors.toSet());
+                .filter(t -> t.getName().startsWith(FileIo.THREAD_NAME)).collect(Collectors.toSet());
     }
 
     private Path file(String name) throws IOException {
