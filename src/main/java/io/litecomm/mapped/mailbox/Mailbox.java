@@ -11,11 +11,11 @@ import static io.litecomm.mapped.inspect.MailboxLayout.TYPE_MESSAGE;
 import static io.litecomm.mapped.inspect.MailboxLayout.TYPE_PADDING;
 
 import io.litecomm.mapped.file.FileLocks;
-import io.litecomm.mapped.inspect.MailboxDamage;
 import io.litecomm.mapped.inspect.MailboxHeader;
 import io.litecomm.mapped.inspect.MailboxLayout;
+import io.litecomm.spi.CorruptStorageException;
 import io.litecomm.spi.MessageQueue;
-import io.litecomm.spi.Wakeups;
+import io.litecomm.spi.WaitMode;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -42,7 +42,9 @@ import java.nio.file.attribute.BasicFileAttributes;
  * {@link FullRing} (senders around a full ring), {@link MailboxCount} (messages waiting) and
  * {@link SleeperSlots} (receivers asleep on doorbells).
  */
-public final class Mailbox implements MessageQueue {
+public final class Mailbox implements MessageQueue, Wakeups {
+
+    private final MailboxWaits waits;
 
     private static final VarHandle LONGS =
             MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -74,20 +76,10 @@ public final class Mailbox implements MessageQueue {
     private final MailboxCount count;
     private final SleeperSlots sleepers;
     private final FullRing fullRing;
-    /*
-     * The heuristics below are shared by every thread of this process that sends or receives on
-     * the mailbox, in plain fields (cachedHead in opaque mode), on purpose: per-thread state would
-     * cost a ThreadLocal lookup on every send and receive. Each race is benign, field by field (and
-     * so are those of FullRing and StuckHeadRecovery).
-     */
-    /**
-     * Empty polls, to look at the producers' tail line only every 16th. A lost or repeated increment
-     * from a racing consumer moves that look by a few polls, never stops it (every thread keeps
-     * counting from what it reads). An int: never torn.
-     */
-    private int emptyPolls;
-    /** Empty polls between two looks for a stuck head: a power of two minus one. */
-    private static final int STUCK_CHECK_MASK = 15;
+    private final MailboxPoller poller;
+    // Heuristic state (here, in FullRing, MailboxPoller, StuckHeadRecovery) is shared by this process's
+    // threads in plain fields, not per thread (a ThreadLocal lookup per send or receive): each field
+    // says why its race is benign.
     private static final long ALIGN_MASK = MailboxLayout.RECORD_ALIGNMENT - 1;
     /**
      * A recent head, read by producers instead of the consumers' contended head line while it shows
@@ -99,7 +91,8 @@ public final class Mailbox implements MessageQueue {
     private long cachedHead;
 
     Mailbox(String name, Path file, MappedByteBuffer buffer, MailboxHeader header, Object fileKey,
-            FileLocks.Handle locks, long recoveryNanos) {
+            FileLocks.Handle locks, long recoveryNanos, MailboxWaits waits) {
+        this.waits = waits;
         this.name = name;
         this.file = file;
         this.buffer = buffer;
@@ -115,6 +108,7 @@ public final class Mailbox implements MessageQueue {
         this.count = new MailboxCount(buffer, faults, capacity, maxMessage);
         this.sleepers = new SleeperSlots(buffer);
         this.fullRing = new FullRing(faults, capacity);
+        this.poller = new MailboxPoller(this, buffer, faults, stuck, maxMessage);
     }
 
     @Override
@@ -157,18 +151,69 @@ public final class Mailbox implements MessageQueue {
             return CLOSED; // before the producer slot: a deleted channel's slot lock may be gone already
         }
         int entry = producers.acquireEntry();
+        int result;
         try {
-            return claimAndWrite(payload, frame, entry);
+            result = claimAndWrite(payload, frame, entry);
         } catch (InternalError fault) {
             throw faults.truncated(fault);
         } finally {
             producers.releaseEntry(entry);
         }
+        if (result == OFFERED) {
+            int sleepers = sleeperMask();
+            if (sleepers != 0) {
+                waits.ring(this, sleepers);
+            }
+        }
+        return result;
     }
 
     @Override
-    public RuntimeException faulted(InternalError fault) {
-        return faults.truncated(fault);
+    public void checkStorage(Error error) {
+        if (error instanceof InternalError fault) {
+            CorruptStorageException failure = faults.truncated(fault);
+            if (faults.latched()) {
+                throw failure;
+            }
+        }
+    }
+
+    @Override
+    public void awaitReadable(long deadlineNanos, WaitMode mode) {
+        waits.awaitReadable(this, deadlineNanos, mode);
+    }
+
+    @Override
+    public void awaitWritable(int length, long deadlineNanos, WaitMode mode) {
+        waits.awaitWritable(this, length, deadlineNanos, mode);
+    }
+
+    /**
+     * Whether a claim for a payload of {@code length} bytes would find room now, or the mailbox is
+     * closed (the same arithmetic as a claim).
+     *
+     * @param length the payload's length
+     * @return {@code true} if an offer may succeed or see the close
+     */
+    boolean writable(int length) {
+        long tail = tailVolatile();
+        if ((tail & CLOSED_BIT) != 0) {
+            return true;
+        }
+        int frame = MailboxLayout.frameLength(length);
+        int toEnd = capacity - (int) (tail & mask);
+        int required = frame <= toEnd ? frame : toEnd + frame;
+        return tail + required - headVolatile() <= capacity;
+    }
+
+    /** Whether a poll may take a message or see the close now (see {@link MailboxPoller#readable()}). */
+    boolean readable() {
+        return poller.readable();
+    }
+
+    /** What an idle receiver does now and then instead of polling (see {@link MailboxPoller#idleCheck()}). */
+    void idleCheck() {
+        poller.idleCheck();
     }
 
     private int claimAndWrite(byte[] payload, int frame, int entry) {
@@ -229,56 +274,9 @@ public final class Mailbox implements MessageQueue {
     @Override
     public byte[] poll() {
         try {
-            return pollRecord();
+            return poller.poll();
         } catch (InternalError fault) {
             throw faults.truncated(fault);
-        }
-    }
-
-    private byte[] pollRecord() {
-        while (true) {
-            long head = headVolatile();
-            if ((head & ALIGN_MASK) != 0) {
-                throw faults.corrupt(MailboxDamage.counters(head, tailPosition(), capacity));
-            }
-            int offset = (int) (head & mask);
-            int base = MailboxLayout.recordOffset(offset);
-            long tag = (long) LONGS.getAcquire(buffer, base + RECORD_TAG_OFFSET);
-            if (tag != MailboxLayout.tagOf(head)) {
-                // look at the producers' tail line only every 16th empty poll: reading it on every one
-                // would pull it away from the producer that is about to claim
-                if ((++emptyPolls & STUCK_CHECK_MASK) == 0) {
-                    faults.checkShared();
-                    if (stuck.enabled() && tailPosition() > head) {
-                        stuck.watch(head);
-                    }
-                }
-                return null;
-            }
-            int length = (int) INTS.get(buffer, base + RECORD_LENGTH_OFFSET);
-            int check = (int) INTS.get(buffer, base + RECORD_TYPE_OFFSET);
-            int type = MailboxLayout.typeOf(check);
-            if (check != MailboxLayout.checkWord(type, head, length)) {
-                if (tailPosition() <= head) {
-                    return null; // stale bytes of an old payload in an empty ring, not a record
-                }
-                checkStillCorrupt(head, base, type, length);
-                continue;
-            }
-            if (type == TYPE_PADDING && validPadding(offset, length, capacity)) {
-                LONGS.compareAndSet(buffer, HEAD_OFFSET, head, head + RECORD_HEADER_LENGTH + length);
-                continue;
-            }
-            if (type != TYPE_MESSAGE || length < 0 || length > maxMessage
-                    || offset + MailboxLayout.frameLength(length) > capacity) {
-                checkStillCorrupt(head, base, type, length);
-                continue;
-            }
-            byte[] out = new byte[length];
-            buffer.get(base + RECORD_HEADER_LENGTH, out, 0, length);
-            if (LONGS.compareAndSet(buffer, HEAD_OFFSET, head, head + MailboxLayout.frameLength(length))) {
-                return out;
-            }
         }
     }
 
@@ -286,15 +284,6 @@ public final class Mailbox implements MessageQueue {
     static boolean validPadding(int offset, int length, int capacity) {
         return length >= 0 && (length & (MailboxLayout.RECORD_ALIGNMENT - 1)) == 0
                 && offset + RECORD_HEADER_LENGTH + length <= capacity;
-    }
-
-    /** A record looked impossible: it is corruption only if nobody has moved past it meanwhile. */
-    private void checkStillCorrupt(long head, int base, int type, int length) {
-        if (headVolatile() == head
-                && (long) LONGS.getAcquire(buffer, base + RECORD_TAG_OFFSET) == MailboxLayout.tagOf(head)) {
-            throw faults.corrupt("impossible record: position=" + head + " offset=" + MailboxDamage.fileOffset(head, capacity)
-                    + " type=" + type + " length=" + length + " maxMessage=" + maxMessage + " capacity=" + capacity);
-        }
     }
 
     @Override
@@ -305,6 +294,10 @@ public final class Mailbox implements MessageQueue {
                 return false;
             }
             if (LONGS.compareAndSet(buffer, TAIL_OFFSET, tail, tail | CLOSED_BIT)) {
+                int sleepers = sleeperMask();
+                if (sleepers != 0) {
+                    waits.ring(this, sleepers);
+                }
                 return true;
             }
         }
@@ -348,12 +341,12 @@ public final class Mailbox implements MessageQueue {
         return tailVolatile() & ~CLOSED_BIT;
     }
 
-    private long tailVolatile() {
+    long tailVolatile() {
         faults.checkMapped();
         return (long) LONGS.getVolatile(buffer, TAIL_OFFSET);
     }
 
-    private long headVolatile() {
+    long headVolatile() {
         faults.checkMapped();
         return (long) LONGS.getVolatile(buffer, HEAD_OFFSET);
     }
@@ -369,8 +362,23 @@ public final class Mailbox implements MessageQueue {
     }
 
     @Override
-    public Wakeups wakeups() {
-        return sleepers;
+    public int addSleeper(long bellId) {
+        return sleepers.addSleeper(bellId);
+    }
+
+    @Override
+    public void removeSleeper(int slot, long bellId) {
+        sleepers.removeSleeper(slot, bellId);
+    }
+
+    @Override
+    public int sleeperMask() {
+        return sleepers.sleeperMask();
+    }
+
+    @Override
+    public long sleeperAt(int slot) {
+        return sleepers.sleeperAt(slot);
     }
 
     /**

@@ -68,6 +68,11 @@ final class MailboxFaults {
         }
     }
 
+    /** Whether a problem is latched: every operation now fails with it. */
+    boolean latched() {
+        return damage != null;
+    }
+
     /**
      * A mapped access faulted (SIGBUS, which the JVM reports as {@code InternalError}): someone
      * truncated the file under the mapping. Reported as corruption naming the file.

@@ -1,7 +1,6 @@
 package io.litecomm.mapped.mailbox;
 
 import io.litecomm.mapped.inspect.MailboxLayout;
-import io.litecomm.spi.Wakeups;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
