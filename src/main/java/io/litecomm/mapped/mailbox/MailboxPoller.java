@@ -114,13 +114,17 @@ final class MailboxPoller {
     }
 
     /**
-     * Whether a poll would find a committed record at the head now, or the mailbox is closed: one
-     * or two reads of the mapping, no write.
+     * Whether a poll would find a committed record at the head now, or the mailbox is closed, or
+     * its head is off the record grid (which the poll reports): one or two reads of the mapping, no
+     * write.
      *
      * @return {@code true} if a poll may take a message or see the close
      */
     boolean readable() {
         long head = mailbox.headVolatile();
+        if ((head & ALIGN_MASK) != 0) {
+            return true; // damage: the poll reports it (a misaligned read here would throw instead)
+        }
         int base = MailboxLayout.recordOffset((int) (head & mask));
         return (long) LONGS.getAcquire(buffer, base + RECORD_TAG_OFFSET) == MailboxLayout.tagOf(head)
                 || (mailbox.tailVolatile() & CLOSED_BIT) != 0;
