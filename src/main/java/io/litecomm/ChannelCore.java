@@ -3,6 +3,7 @@ package io.litecomm;
 import io.litecomm.codec.Codec;
 import io.litecomm.dispatch.WatchTask;
 import io.litecomm.spi.MessageQueue;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -40,6 +41,7 @@ final class ChannelCore implements WatchTask, ChannelMXBean {
     private final DeadLetters deadLetters;
     private final FailureHandler failurePolicy;
     private volatile boolean retired;
+    private final List<MessageQueue> waitsOn;
 
     ChannelCore(String name, MessageQueue queue, String directory, Comm comm) {
         this.name = name;
@@ -47,6 +49,7 @@ final class ChannelCore implements WatchTask, ChannelMXBean {
         this.directory = directory;
         this.deadLetters = new DeadLetters(comm, this);
         this.failurePolicy = comm.options().failureHandler();
+        this.waitsOn = List.of(queue);
     }
 
     String name() {
@@ -219,6 +222,13 @@ final class ChannelCore implements WatchTask, ChannelMXBean {
     @Override
     public boolean isDone() {
         return retired;
+    }
+
+    @Override
+    public List<MessageQueue> waitsOn() {
+        Mode current = mode.get();
+        boolean wants = current == Mode.PASSIVE ? !handlers.isEmpty() : current == Mode.ACTIVE && !waiters.isEmpty();
+        return wants && stash.isEmpty() ? waitsOn : List.of();
     }
 
     @Override

@@ -12,14 +12,12 @@ import io.litecomm.spi.QueueSpec;
 import io.litecomm.spi.Transport;
 import io.litecomm.spi.WaitMode;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -51,14 +49,11 @@ public final class Comm implements AutoCloseable {
     /** Environment variable a {@code ProcessManager} sets in its children: the child's name. */
     public static final String ENV_PROCESS_NAME = "LITECOMM_PROCESS_NAME";
 
-    private static final Object CURRENT_LOCK = new Object();
-    private static Comm current;
-
     private final CommOptions options;
     private final Transport transport;
     private final String location;
     private final Watcher watcher;
-    private final ConcurrentHashMap<String, ChannelCore> cores = new ConcurrentHashMap<>();
+    private final ChannelRegistry channels;
     private final long maxParkNanos;
     private SharedMemory sharedMemory;
     private final String jmxId = Jmx.nextId();
@@ -69,9 +64,11 @@ public final class Comm implements AutoCloseable {
         this.location = transport.location();
         this.options = options;
         this.maxParkNanos = options.maxPark().toNanos();
+        this.channels = new ChannelRegistry(this, jmxId);
         this.watcher = new Watcher("litecomm-watcher-" + watcherName(transport), this::newIdleStrategy,
                 (task, failure) -> Failures.report(options.failureHandler(), new FailureContext(
-                        FailureContext.Kind.WATCHER, String.valueOf(task), null, null), failure));
+                        FailureContext.Kind.WATCHER, String.valueOf(task), null, null), failure),
+                (queues, deadline) -> transport.awaitAnyReadable(queues, deadline, WaitMode.BACKOFF), maxParkNanos);
         Jmx.register(new WatcherView(watcher), Jmx.watcherName(jmxId));
     }
 
@@ -107,7 +104,8 @@ public final class Comm implements AutoCloseable {
      */
     public static Comm open(Path directory, CommOptions options) {
         Objects.requireNonNull(directory, "directory");
-        return open(directory.toAbsolutePath().toUri(), options);
+        Objects.requireNonNull(options, "options");
+        return open(directory.toAbsolutePath().toUri(), directory, options);
     }
 
     /**
@@ -138,9 +136,13 @@ public final class Comm implements AutoCloseable {
     public static Comm open(URI uri, CommOptions options) {
         Objects.requireNonNull(uri, "uri");
         Objects.requireNonNull(options, "options");
+        return open(uri, null, options);
+    }
+
+    private static Comm open(URI uri, Path path, CommOptions options) {
         Transport transport;
         try {
-            transport = Transports.open(uri, options);
+            transport = Transports.open(uri, path, options);
         } catch (RuntimeException e) {
             throw Errors.translate(e);
         }
@@ -160,21 +162,7 @@ public final class Comm implements AutoCloseable {
      * @return the default domain
      */
     public static Comm current() {
-        synchronized (CURRENT_LOCK) {
-            if (current == null || current.closed) {
-                String url = System.getenv(ENV_URL);
-                current = url != null && !url.isEmpty() ? open(parseUri(url)) : open(defaultDirectory());
-            }
-            return current;
-        }
-    }
-
-    private static URI parseUri(String url) {
-        try {
-            return new URI(url);
-        } catch (java.net.URISyntaxException e) {
-            throw new IllegalArgumentException("bad " + ENV_URL + ": value=" + url + " cause=" + e.getMessage(), e);
-        }
+        return DefaultDomain.current();
     }
 
     /**
@@ -186,8 +174,7 @@ public final class Comm implements AutoCloseable {
      * @return the directory
      */
     public static Path defaultDirectory() {
-        return defaultDirectory(System.getenv(), Path.of("/dev/shm"), Path.of(System.getProperty("java.io.tmpdir")),
-                System.getProperty("user.name"));
+        return DefaultDomain.directory();
     }
 
     /**
@@ -204,19 +191,7 @@ public final class Comm implements AutoCloseable {
 
     /** The default-directory rule of {@link #current()}, as a pure function. */
     static Path defaultDirectory(Map<String, String> env, Path shm, Path tmp, String user) {
-        String domain = env.get(ENV_DOMAIN);
-        if (domain != null && !domain.isEmpty()) {
-            return Path.of(domain);
-        }
-        String dir = env.get(ENV_DIR);
-        if (dir != null && !dir.isEmpty()) {
-            return Path.of(dir);
-        }
-        String leaf = "litecomm-" + user;
-        if (Files.isDirectory(shm) && Files.isWritable(shm)) {
-            return shm.resolve(leaf);
-        }
-        return tmp.resolve(leaf);
+        return DefaultDomain.directory(env, shm, tmp, user);
     }
 
     /**
@@ -363,8 +338,8 @@ public final class Comm implements AutoCloseable {
         Objects.requireNonNull(codec, "codec");
         Objects.requireNonNull(channelOptions, "channelOptions");
         QueueSpec spec = new QueueSpec(codec.descriptor(), channelOptions.capacity(), channelOptions.maxMessageSize());
-        ChannelCore core = core(name, () -> transport.openOrCreate(name, spec));
-        return typed(core, codec, channelOptions.waitStrategy());
+        ChannelCore core = channels.core(name, () -> transport.openOrCreate(name, spec));
+        return channels.typed(core, codec, channelOptions.waitStrategy());
     }
 
     /**
@@ -382,9 +357,9 @@ public final class Comm implements AutoCloseable {
 
     private Channel<Object> existingChannel(String name) {
         Names.check(name);
-        ChannelCore core = core(name, () -> transport.openExisting(name).orElseThrow(() ->
+        ChannelCore core = channels.core(name, () -> transport.openExisting(name).orElseThrow(() ->
                 new NoSuchChannelException("no such channel: channel=" + name + " dir=" + location)));
-        return recordedView(core);
+        return channels.recordedView(core);
     }
 
     /**
@@ -417,13 +392,7 @@ public final class Comm implements AutoCloseable {
         Names.check(name);
         checkOpen();
         boolean existed = call(() -> transport.delete(name));
-        ChannelCore removed = cores.remove(name);
-        if (removed != null) {
-            Jmx.unregister(Jmx.channelName(jmxId, name));
-            removed.retire();
-            removed.abandon("channel deleted");
-            removed.queue().release();
-        }
+        channels.forget(name);
         wakeWatcher();
         return existed;
     }
@@ -492,12 +461,7 @@ public final class Comm implements AutoCloseable {
         closed = true;
         watcher.close();
         Jmx.unregister(Jmx.watcherName(jmxId));
-        for (ChannelCore core : cores.values()) {
-            Jmx.unregister(Jmx.channelName(jmxId, core.name()));
-            core.abandon("domain closed");
-            core.queue().release();
-        }
-        cores.clear();
+        channels.closeAll();
         transport.close();
         synchronized (this) {
             if (sharedMemory != null) {
@@ -512,52 +476,20 @@ public final class Comm implements AutoCloseable {
         return "Comm[" + location + (closed ? ", closed]" : "]");
     }
 
-    private ChannelCore core(String name, Supplier<MessageQueue> opener) {
-        checkOpen();
-        ChannelCore core = cores.get(name);
-        if (core != null && core.queue().isClosed() && core.queue().isReplaced()) {
-            cores.remove(name, core);
-            core = null;
-        }
-        if (core == null) {
-            MessageQueue queue = call(opener::get);
-            ChannelCore fresh = new ChannelCore(name, queue, location, this);
-            core = cores.putIfAbsent(name, fresh);
-            if (core == null) {
-                core = fresh;
-                Jmx.register(core, Jmx.channelName(jmxId, name));
-            } else {
-                queue.release();
-            }
-        }
-        return core;
-    }
-
-    private <T> DefaultChannel<T> typed(ChannelCore core, Codec<T> codec, WaitStrategy strategy) {
-        String recorded = core.queue().typeDescriptor();
-        if (!codec.accepts(recorded)) {
-            throw new ChannelTypeException(core.name(), core.queue().location(), codec.descriptor(), recorded);
-        }
-        return new DefaultChannel<>(this, core, codec, strategy == null ? options.waitStrategy() : strategy);
-    }
-
-    @SuppressWarnings("unchecked")
-    private Channel<Object> recordedView(ChannelCore core) {
-        String recorded = core.queue().typeDescriptor();
-        if (recorded.startsWith(Codecs.JSON_PREFIX)) {
-            return new DefaultChannel<>(this, core, Codecs.json(options.objectMapper(), Object.class),
-                    options.waitStrategy());
-        }
-        Codec<?> raw = Codecs.bytes();
-        return (Channel<Object>) (Channel<?>) new DefaultChannel<>(this, core, raw, options.waitStrategy());
-    }
-
     private static <T> T call(Supplier<T> action) {
         try {
             return action.get();
         } catch (RuntimeException e) {
             throw Errors.translate(e);
         }
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    Transport transport() {
+        return transport;
     }
 
     void checkOpen() {

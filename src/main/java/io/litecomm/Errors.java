@@ -6,7 +6,10 @@ import io.litecomm.spi.TransportException;
 import io.litecomm.spi.TransportInterruptedException;
 import java.nio.file.Path;
 
-/** Turns transport exceptions into the public ones, at the API boundary. */
+/**
+ * Turns transport exceptions into the public ones, at the API boundary: damage of a resource that
+ * is a file ({@code /...}) as {@link CorruptFileException}, of any other as {@link CorruptDataException}.
+ */
 final class Errors {
 
     private Errors() {
@@ -17,7 +20,10 @@ final class Errors {
             return interrupted(e.getMessage());
         }
         if (e instanceof CorruptStorageException corrupt) {
-            return new CorruptFileException(Path.of(corrupt.resource()), corrupt.problem(), corrupt);
+            String resource = corrupt.resource();
+            return resource != null && resource.startsWith("/")
+                    ? new CorruptFileException(Path.of(resource), corrupt.problem(), corrupt)
+                    : new CorruptDataException(resource, corrupt.problem(), corrupt);
         }
         if (e instanceof TransportException) {
             return new CommException(e.getMessage(), e);

@@ -34,6 +34,11 @@ final class Transports {
     }
 
     static Transport open(URI uri, CommOptions options) {
+        return open(uri, null, options);
+    }
+
+    /** Opens a domain; {@code path} is the local path the URI was made from, or {@code null}. */
+    static Transport open(URI uri, java.nio.file.Path path, CommOptions options) {
         String scheme = uri.getScheme();
         if (scheme == null) {
             throw new IllegalArgumentException("a domain URI needs a scheme (file:, mem:, ...): uri=" + uri);
@@ -47,7 +52,7 @@ final class Transports {
         }
         Map<String, String> settings = new LinkedHashMap<>(options.transportSettings());
         settings.putAll(query(uri));
-        return provider.open(new TransportContext(uri, settings, options.objectMapper(), options.maxPark()));
+        return provider.open(new TransportContext(uri, settings, options.objectMapper(), options.maxPark(), path));
     }
 
     /** The query parameters of a URI, decoded; a parameter given twice is refused. */

@@ -62,7 +62,7 @@ public final class MappedTransport implements Transport {
      * @throws IllegalArgumentException if the URI or a setting is malformed or unknown
      */
     static MappedTransport open(TransportContext context) {
-        Path directory = directoryOf(context.uri());
+        Path directory = context.path() != null ? context.path() : directoryOf(context.uri());
         Map<String, String> settings = new LinkedHashMap<>(context.settings());
         Duration recovery = recovery(settings.remove(RECOVERY_TIMEOUT));
         int capacity = capacity(settings.remove(PUB_SUB_CAPACITY));

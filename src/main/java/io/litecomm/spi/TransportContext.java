@@ -2,6 +2,7 @@ package io.litecomm.spi;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
@@ -16,8 +17,12 @@ import java.util.Objects;
  * @param objectMapper the mapper for JSON values of the shared store (strict, no default typing)
  * @param maxPark the longest a waiting caller may sleep between two looks when the transport waits
  *     by looking (a transport that is woken by its engine may ignore it)
+ * @param path the local path the URI was made from when the caller gave a {@code Path}, else
+ *     {@code null}; a transport that keeps a directory uses it as given (it may belong to a file
+ *     system other than the default one)
  */
-public record TransportContext(URI uri, Map<String, String> settings, ObjectMapper objectMapper, Duration maxPark) {
+public record TransportContext(URI uri, Map<String, String> settings, ObjectMapper objectMapper, Duration maxPark,
+        Path path) {
 
     /**
      * Checks and copies the components.
@@ -26,12 +31,25 @@ public record TransportContext(URI uri, Map<String, String> settings, ObjectMapp
      * @param settings transport settings
      * @param objectMapper the JSON mapper
      * @param maxPark the longest park
+     * @param path the local path, or {@code null}
      */
     public TransportContext {
         Objects.requireNonNull(uri, "uri");
         settings = Map.copyOf(settings);
         Objects.requireNonNull(objectMapper, "objectMapper");
         Objects.requireNonNull(maxPark, "maxPark");
+    }
+
+    /**
+     * A context without a local path.
+     *
+     * @param uri the domain's URI
+     * @param settings transport settings
+     * @param objectMapper the JSON mapper
+     * @param maxPark the longest park
+     */
+    public TransportContext(URI uri, Map<String, String> settings, ObjectMapper objectMapper, Duration maxPark) {
+        this(uri, settings, objectMapper, maxPark, null);
     }
 
     /**

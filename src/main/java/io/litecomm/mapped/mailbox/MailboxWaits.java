@@ -32,6 +32,7 @@ public final class MailboxWaits implements AutoCloseable {
     private final Doorbells doorbells;
     private final ThreadLocal<State> receivers;
     private final ThreadLocal<State> senders;
+    private final ThreadLocal<State> selectors;
     private volatile boolean closed;
 
     /**
@@ -44,6 +45,7 @@ public final class MailboxWaits implements AutoCloseable {
         this.doorbells = doorbells;
         this.receivers = ThreadLocal.withInitial(() -> new State(BackoffIdleStrategy.withMaxPark(maxParkNanos)));
         this.senders = ThreadLocal.withInitial(() -> new State(BackoffIdleStrategy.forSender(maxParkNanos)));
+        this.selectors = ThreadLocal.withInitial(() -> new State(BackoffIdleStrategy.withMaxPark(maxParkNanos)));
     }
 
     /** A thread's back-off, and whether its last wait returned only because it was capped. */
@@ -135,15 +137,17 @@ public final class MailboxWaits implements AutoCloseable {
     /**
      * Waits for any of several queues (see {@code Transport.awaitAnyReadable}). Mailboxes are
      * watched by reading their heads; a queue of another transport cannot be, so then each call
-     * idles one step and returns.
+     * idles one step and returns. A thread's back-off starts again only after a wait that found a
+     * queue readable: a select or a watcher that keeps timing out keeps its long parks.
      *
      * @param queues the queues
      * @param deadlineNanos when to give up, or {@link Long#MAX_VALUE}
      * @param mode how to wait
      */
     public void awaitAny(List<? extends MessageQueue> queues, long deadlineNanos, WaitMode mode) {
-        State state = receivers.get();
+        State state = selectors.get();
         IdleStrategy idle = state.begin();
+        state.capped = true;
         long start = System.nanoTime();
         int steps = 0;
         while (true) {
@@ -152,6 +156,7 @@ public final class MailboxWaits implements AutoCloseable {
                 if (!(queue instanceof Mailbox mailbox)) {
                     foreign = true;
                 } else if (mailbox.readable()) {
+                    state.capped = false;
                     return;
                 }
             }
@@ -171,7 +176,6 @@ public final class MailboxWaits implements AutoCloseable {
                 idle.idle(0);
             }
             if (foreign) {
-                state.capped = true;
                 return;
             }
         }
