@@ -34,7 +34,7 @@ import java.util.Optional;
 public final class MailboxTransport implements AutoCloseable {
 
     /** File name suffix of mailbox files. */
-    public static final String SUFFIX = ".chan";
+    public static final String SUFFIX = io.litecomm.mapped.inspect.DomainFiles.CHANNEL_SUFFIX;
 
     /** Default recovery bound. */
     public static final java.time.Duration DEFAULT_RECOVERY = java.time.Duration.ofSeconds(2);
