@@ -80,14 +80,23 @@ final class PageReader {
             }
             long slotOffset = (long) LONGS.get(m, slotOffsetField(slot));
             long slotLength = (long) LONGS.get(m, slotLengthField(slot));
-            checkSlot(m, slot, slotOffset, slotLength, end);
+            String slotProblem = slotProblem(m, slot, slotOffset, slotLength, end);
+            if (slotProblem != null) {
+                if (generationMoved(m, generation)) {
+                    continue; // the slot was being rewritten: read it again
+                }
+                throw new CorruptStorageException(file.toString(), slotProblem);
+            }
             boolean incremental = generation == cache.generation && end > cache.end;
             long from = incremental ? cache.end : 0;
             List<PageCache.Change> changes = new ArrayList<>();
             String problem = readRecords(m, slotOffset, from, end, incremental ? cache.version : -1, changes);
             long after = (long) LONGS.getAcquire(m, GENERATION_OFFSET);
-            if ((after & ~SEALED) - generation > 1) {
-                continue; // the slot may have been rewritten while we read it
+            if ((after & ~SEALED) != generation) {
+                // any compaction since the first look may be rewriting what was read (the one after
+                // generation + 1 rewrites this very slot while the generation still says + 1): a
+                // reader judges and installs only what it read under one generation (FORMAT.md 9.4)
+                continue;
             }
             if (problem != null) {
                 throw new CorruptStorageException(file.toString(), problem);
@@ -109,12 +118,13 @@ final class PageReader {
         }
     }
 
-    private void checkSlot(MappedByteBuffer m, int slot, long offset, long length, long end) {
+    private static String slotProblem(MappedByteBuffer m, int slot, long offset, long length, long end) {
         long fileLength = (long) LONGS.getAcquire(m, FILE_LENGTH_OFFSET);
-        String problem = StoragePageFile.slotProblem(slot, true, offset, length, end, fileLength, m.capacity());
-        if (problem != null) {
-            throw new CorruptStorageException(file.toString(), problem);
-        }
+        return StoragePageFile.slotProblem(slot, true, offset, length, end, fileLength, m.capacity());
+    }
+
+    private static boolean generationMoved(MappedByteBuffer m, long generation) {
+        return ((long) LONGS.getAcquire(m, GENERATION_OFFSET) & ~SEALED) != generation;
     }
 
     /**
