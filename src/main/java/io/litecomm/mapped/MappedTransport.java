@@ -197,6 +197,7 @@ public final class MappedTransport implements Transport {
                 store.close();
             }
         }
+        domain.close(); // its file I/O threads end once the handles above are closed
     }
 
     @Override

@@ -13,8 +13,9 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
@@ -24,23 +25,116 @@ import java.util.function.Supplier;
  * user or writable by group or others; files in it are created {@code 0600} and published
  * atomically; a domain lock ({@code FileLock} plus an in-JVM lock, since a {@code FileLock}
  * belongs to the whole JVM) serialises creation and deletion.
+ *
+ * <p>A domain owns the threads that run I/O on its files ({@link FileLocks#open(DomainDirectory, Path)}):
+ * {@link #close()} ends them once every handle opened through it is closed.
  */
-public final class DomainDirectory {
+public final class DomainDirectory implements AutoCloseable {
 
     /** Name of the domain lock file. */
     public static final String LOCK_FILE = ".lock";
 
     private static final Set<PosixFilePermission> DIRECTORY_MODE = PosixFilePermissions.fromString("rwx------");
     private static final Set<PosixFilePermission> FILE_MODE = PosixFilePermissions.fromString("rw-------");
-    /** In-JVM locks by lock-file path: {@code FileLock}s of one JVM would overlap otherwise. */
-    private static final ConcurrentHashMap<Path, ReentrantLock> JVM_LOCKS = new ConcurrentHashMap<>();
+    /**
+     * In-JVM locks by lock-file path, shared by the open domains on that path ({@code FileLock}s of
+     * one JVM would overlap otherwise); guarded by itself. An entry goes when the last domain on
+     * its path closes, so the map holds only paths in use.
+     */
+    private static final Map<Path, SharedLock> JVM_LOCKS = new HashMap<>();
 
     private final Path path;
+    private final Path lockFile;
     private final ReentrantLock jvmLock;
+    /** Threads for I/O on this domain's files. */
+    private final FileIo io;
+    /** Guards {@link #openHandles} and {@link #closed}. */
+    private final Object state = new Object();
+    private int openHandles;
+    /** Set under {@link #jvmLock} and {@link #state}. */
+    private volatile boolean closed;
 
     private DomainDirectory(Path path) {
         this.path = path;
-        this.jvmLock = JVM_LOCKS.computeIfAbsent(path.resolve(LOCK_FILE), p -> new ReentrantLock());
+        this.lockFile = path.resolve(LOCK_FILE);
+        this.io = new FileIo(FileIo.THREAD_NAME + "-" + path.getFileName());
+        synchronized (JVM_LOCKS) {
+            SharedLock shared = JVM_LOCKS.computeIfAbsent(lockFile, p -> new SharedLock());
+            shared.users++;
+            this.jvmLock = shared.lock;
+        }
+    }
+
+    /** The in-JVM lock of a domain path and how many open domains use it. */
+    private static final class SharedLock {
+        final ReentrantLock lock = new ReentrantLock();
+        /** Guarded by {@code JVM_LOCKS}. */
+        int users;
+    }
+
+    /**
+     * Domain paths this JVM holds an in-JVM lock for now.
+     *
+     * @return the count
+     */
+    static int lockedPaths() {
+        synchronized (JVM_LOCKS) {
+            return JVM_LOCKS.size();
+        }
+    }
+
+    /** The threads for this domain's file I/O. */
+    FileIo io() {
+        return io;
+    }
+
+    /** A handle on a file of this domain was opened. */
+    void handleOpened() {
+        synchronized (state) {
+            if (closed) {
+                throw new TransportException("domain closed: dir=" + path);
+            }
+            openHandles++;
+        }
+    }
+
+    /** A handle on a file of this domain was closed: the last one after {@link #close()} ends the I/O threads. */
+    void handleClosed() {
+        synchronized (state) {
+            if (--openHandles == 0 && closed) {
+                io.close();
+            }
+        }
+    }
+
+    /**
+     * Closes this domain: its share of the in-JVM domain lock is given back (the lock goes when no
+     * open domain on this path uses it), later {@link #withLock} calls fail, and its I/O threads end
+     * once every file handle opened through it is closed (at once if none is open). Waits for a
+     * {@link #withLock} section running on this path. Idempotent.
+     */
+    @Override
+    public void close() {
+        jvmLock.lock();
+        try {
+            synchronized (state) {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                if (openHandles == 0) {
+                    io.close();
+                }
+            }
+            synchronized (JVM_LOCKS) {
+                SharedLock shared = JVM_LOCKS.get(lockFile);
+                if (shared != null && shared.lock == jvmLock && --shared.users == 0) {
+                    JVM_LOCKS.remove(lockFile);
+                }
+            }
+        } finally {
+            jvmLock.unlock();
+        }
     }
 
     /**
@@ -149,6 +243,7 @@ public final class DomainDirectory {
      * Runs {@code action} holding the domain lock, exclusive across processes and threads.
      *
      * @param action what to do
+     * @throws TransportException if this domain is closed
      * @param <T> result type
      * @return the action's result
      */
@@ -156,7 +251,11 @@ public final class DomainDirectory {
     public <T> T withLock(Supplier<T> action) {
         jvmLock.lock();
         try {
-            Path lockFile = path.resolve(LOCK_FILE);
+            // checked under the lock: a closed domain's lock may be gone from JVM_LOCKS, and a domain
+            // opened on this path since holds another one, which would not exclude this section
+            if (closed) {
+                throw new TransportException("domain closed: dir=" + path);
+            }
             try (FileChannel channel = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), PosixFilePermissions.asFileAttribute(FILE_MODE));
                  FileLock ignored = channel.lock()) {

@@ -16,12 +16,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -33,6 +27,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * used for every lock and mapping of that file; exclusive sections also take an in-JVM lock. The
  * OS releases a dead process's locks: liveness never depends on clocks. Locked bytes lie far
  * beyond any data ({@link #LOCK_REGION}), so locking never interferes with mapping.
+ *
+ * <p>Channel I/O that an interrupt could abort (open, read, write, map, size) runs on threads of
+ * the handle's owner ({@link FileIo}): the {@link DomainDirectory} that opened it, shut down when
+ * the domain and its handles are closed, or, for a handle opened without a domain, the handle
+ * itself. Lock calls use {@code tryLock}, which no interrupt aborts, on the caller's thread.
  */
 public final class FileLocks {
 
@@ -41,18 +40,14 @@ public final class FileLocks {
     /** The byte writers of a file lock exclusively. */
     public static final long WRITER_LOCK = LOCK_REGION - 1;
 
-    /** Open files by identity; guarded by itself. */
-    private static final Map<Object, Entry> ENTRIES = new HashMap<>();
     /**
-     * Threads for channel I/O, created on demand; an idle one ends after a second, so a closed
-     * domain leaves no thread behind for long (hosts such as {@code mvn exec:java} wait for them).
+     * Open files by identity; guarded by itself. This map is per JVM on purpose, not per domain:
+     * the {@code fcntl} locks it protects belong to the JVM, so two domains (two {@code Comm}s on
+     * one directory) that opened a file each with its own channel would drop each other's locks
+     * whenever one of them closed its channel. An entry goes away when its last handle closes, so
+     * the map holds only files in use.
      */
-    private static final ExecutorService IO = new ThreadPoolExecutor(0, Integer.MAX_VALUE, 1, TimeUnit.SECONDS,
-            new SynchronousQueue<>(), r -> {
-                Thread t = new Thread(r, "litecomm-file-io");
-                t.setDaemon(true);
-                return t;
-            });
+    private static final Map<Object, Entry> ENTRIES = new HashMap<>();
     /** Longest pause between attempts to take a contended lock. */
     private static final long MAX_LOCK_PARK_NANOS = 200_000;
 
@@ -66,13 +61,43 @@ public final class FileLocks {
     }
 
     /**
-     * Opens (or shares) this JVM's channel to a file.
+     * Opens (or shares) this JVM's channel to a file of a domain; its I/O runs on the domain's
+     * threads.
+     *
+     * @param domain the domain the file belongs to, which must stay open until the handle is closed
+     * @param file the file; opened without following links
+     * @return a handle; close it when done
+     * @throws TransportException if the file cannot be opened or the domain is closed
+     */
+    public static Handle open(DomainDirectory domain, Path file) {
+        domain.handleOpened();
+        try {
+            return open(file, domain.io(), domain);
+        } catch (RuntimeException e) {
+            domain.handleClosed();
+            throw e;
+        }
+    }
+
+    /**
+     * Opens (or shares) this JVM's channel to a file outside any domain; its I/O runs on threads of
+     * the handle itself, ended when it is closed.
      *
      * @param file the file; opened without following links
      * @return a handle; close it when done
      * @throws TransportException if the file cannot be opened
      */
     public static Handle open(Path file) {
+        FileIo own = new FileIo();
+        try {
+            return open(file, own, null);
+        } catch (RuntimeException e) {
+            own.close();
+            throw e;
+        }
+    }
+
+    private static Handle open(Path file, FileIo io, DomainDirectory owner) {
         // opening under the registry lock means no second channel to a file is ever opened, and so
         // never closed, while a thread of this JVM may hold a lock through the first
         synchronized (ENTRIES) {
@@ -80,8 +105,7 @@ public final class FileLocks {
                 Object key = fileKey(file);
                 Entry entry = ENTRIES.get(key);
                 if (entry == null) {
-                    FileChannel channel = io(() -> FileChannel.open(file, Set.of(StandardOpenOption.READ,
-                            StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)), file);
+                    FileChannel channel = io.run(() -> openChannel(file), file);
                     Object reopened;
                     try {
                         reopened = fileKey(file);
@@ -97,10 +121,25 @@ public final class FileLocks {
                     ENTRIES.put(key, entry);
                 }
                 entry.references++;
-                return new Handle(entry);
+                return new Handle(entry, io, owner);
             }
         }
         throw new TransportException("cannot open: file=" + file + " reason=it keeps being replaced");
+    }
+
+    /**
+     * Files this JVM holds a channel to now.
+     *
+     * @return the count
+     */
+    static int openFiles() {
+        synchronized (ENTRIES) {
+            return ENTRIES.size();
+        }
+    }
+
+    private static FileChannel openChannel(Path file) throws IOException {
+        return FileChannel.open(file, Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS));
     }
 
     private static Object fileKey(Path file) {
@@ -109,44 +148,6 @@ public final class FileLocks {
             return key == null ? file.toAbsolutePath() : key;
         } catch (IOException e) {
             throw new TransportException("cannot open: file=" + file + " cause=" + e, e);
-        }
-    }
-
-    /** An I/O call on a channel. */
-    @FunctionalInterface
-    private interface IoCall<T> {
-        T call() throws IOException;
-    }
-
-    /**
-     * Runs channel I/O on a thread that is never interrupted: an interrupt during I/O would close
-     * the channel, and with it every lock this JVM holds on the file. The caller waits without
-     * being interruptible; its interrupt flag is kept.
-     */
-    private static <T> T io(IoCall<T> call, Path file) {
-        Future<T> future = IO.submit(call::call);
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    return future.get();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                } catch (ExecutionException e) {
-                    Throwable cause = e.getCause();
-                    if (cause instanceof RuntimeException runtime) {
-                        throw runtime;
-                    }
-                    if (cause instanceof java.nio.file.NoSuchFileException missing) {
-                        throw new TransportException("cannot open: file=" + file + " cause=" + missing, missing);
-                    }
-                    throw new TransportException("file I/O failed: file=" + file + " cause=" + cause, cause);
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
         }
     }
 
@@ -161,10 +162,19 @@ public final class FileLocks {
     /** One user's share of a file's channel. */
     public static final class Handle implements AutoCloseable {
         private final Entry entry;
+        private final FileIo io;
+        /** The domain whose threads run this handle's I/O; {@code null} if the handle owns {@link #io}. */
+        private final DomainDirectory owner;
         private boolean closed;
 
-        private Handle(Entry entry) {
+        private Handle(Entry entry, FileIo io, DomainDirectory owner) {
             this.entry = entry;
+            this.io = io;
+            this.owner = owner;
+        }
+
+        private <T> T io(FileIo.IoCall<T> call, Path file) {
+            return io.run(call, file);
         }
 
         /**
@@ -279,7 +289,7 @@ public final class FileLocks {
                     // a mapping fault the JVM reported late, inside tryLock: the attempt stays in the
                     // JVM's lock table and every later tryLock would throw OverlappingFileLockException;
                     // closing the channel clears it (the next use reopens the file)
-                    closeQuietly(entry.channel);
+                    entry.discardChannel();
                     throw fault;
                 }
                 if (lock != null) {
@@ -324,6 +334,14 @@ public final class FileLocks {
             }
         }
 
+        /**
+         * Closes the shared channel as a late mapping fault inside {@code tryLock} requires; the next
+         * use opens the file again. Package-private so tests can provoke the reopen.
+         */
+        void discardChannel() {
+            entry.discardChannel();
+        }
+
         @Override
         public void close() {
             synchronized (ENTRIES) {
@@ -335,11 +353,16 @@ public final class FileLocks {
                     ENTRIES.remove(entry.key);
                     entry.jvmLock.lock();
                     try {
-                        closeQuietly(entry.channel);
+                        entry.closeChannel();
                     } finally {
                         entry.jvmLock.unlock();
                     }
                 }
+            }
+            if (owner != null) {
+                owner.handleClosed();
+            } else {
+                io.close();
             }
         }
     }
@@ -353,12 +376,25 @@ public final class FileLocks {
         }
     }
 
+    /**
+     * One file's shared channel. The channel is read on the caller's thread (lock calls, under
+     * {@link #jvmLock}) and on I/O threads (map, read, write, size), which cannot take
+     * {@link #jvmLock}: its holder may be the very caller waiting for them. So the channel is
+     * published through a volatile field, and replacing it (after an interrupt or a late mapping
+     * fault closed it) happens under {@link #channelLock}, which is held for nothing else: two
+     * threads that find it closed open one new channel, not one each (a second channel would leak,
+     * and closing it later would drop this JVM's locks on the file).
+     */
     private static final class Entry {
         final Object key;
         final Path path;
         final ReentrantLock jvmLock = new ReentrantLock();
+        /** Guarded by {@code ENTRIES}. */
         int references;
-        private FileChannel channel;
+        private final ReentrantLock channelLock = new ReentrantLock();
+        private volatile FileChannel channel;
+        /** Set when the last handle closed; guarded by {@link #channelLock}. */
+        private boolean released;
 
         Entry(Object key, Path path, FileChannel channel) {
             this.key = key;
@@ -366,21 +402,55 @@ public final class FileLocks {
             this.channel = channel;
         }
 
-        /** Called with {@link #jvmLock} held. */
-        FileChannel channel() throws IOException {
-            if (!channel.isOpen()) {
-                reopen();
+        /** The open channel, opening a new one if an interrupt or a fault closed it. Any thread. */
+        FileChannel channel() {
+            FileChannel current = channel;
+            if (current.isOpen()) {
+                return current;
             }
-            return channel;
+            channelLock.lock();
+            try {
+                current = channel;
+                if (!current.isOpen()) {
+                    if (released) {
+                        throw new TransportException("file closed: file=" + path);
+                    }
+                    current = reopen();
+                    channel = current;
+                }
+                return current;
+            } finally {
+                channelLock.unlock();
+            }
         }
 
         /** An interrupt closed the channel (dropping this JVM's locks on the file): open a new one. */
-        void reopen() {
+        private FileChannel reopen() {
             try {
-                channel = FileChannel.open(path, Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE,
-                        LinkOption.NOFOLLOW_LINKS));
+                return openChannel(path);
             } catch (IOException e) {
                 throw new TransportException("cannot reopen: file=" + path + " cause=" + e, e);
+            }
+        }
+
+        /** Closes the channel; the next use opens a new one. */
+        void discardChannel() {
+            channelLock.lock();
+            try {
+                closeQuietly(channel);
+            } finally {
+                channelLock.unlock();
+            }
+        }
+
+        /** The last handle closed: closes the channel for good. */
+        void closeChannel() {
+            channelLock.lock();
+            try {
+                released = true;
+                closeQuietly(channel);
+            } finally {
+                channelLock.unlock();
             }
         }
     }

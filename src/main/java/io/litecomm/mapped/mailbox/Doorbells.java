@@ -170,6 +170,8 @@ public final class Doorbells implements AutoCloseable {
         private final ServerSocketChannel server;
         private final Selector selector;
         private final ByteBuffer drain = ByteBuffer.allocate(256);
+        /** Connections accepted from senders: closing the selector does not close them. */
+        private final Set<SocketChannel> accepted = ConcurrentHashMap.newKeySet();
 
         Bell(Doorbells owner, long id, Path path) throws IOException {
             this.owner = owner;
@@ -246,16 +248,24 @@ public final class Doorbells implements AutoCloseable {
                 SelectionKey key = keys.next();
                 keys.remove();
                 if (key.isAcceptable()) {
-                    SocketChannel accepted = server.accept();
-                    if (accepted != null) {
-                        accepted.configureBlocking(false);
-                        accepted.register(selector, SelectionKey.OP_READ);
+                    SocketChannel connection = server.accept();
+                    if (connection != null) {
+                        accepted.add(connection);
+                        try {
+                            connection.configureBlocking(false);
+                            connection.register(selector, SelectionKey.OP_READ);
+                        } catch (IOException | ClosedSelectorException e) {
+                            accepted.remove(connection);
+                            closeQuietly(connection);
+                            throw e;
+                        }
                     }
                 } else if (key.isReadable()) {
                     SocketChannel channel = (SocketChannel) key.channel();
                     drain.clear();
                     if (channel.read(drain) < 0) {
                         key.cancel();
+                        accepted.remove(channel);
                         channel.close();
                     }
                 }
@@ -265,6 +275,10 @@ public final class Doorbells implements AutoCloseable {
         void close() {
             closeQuietly(selector);
             closeQuietly(server);
+            for (SocketChannel connection : accepted) {
+                closeQuietly(connection);
+            }
+            accepted.clear();
             try {
                 Files.deleteIfExists(path);
             } catch (IOException e) {

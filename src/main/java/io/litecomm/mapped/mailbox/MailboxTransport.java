@@ -151,7 +151,7 @@ public final class MailboxTransport implements AutoCloseable {
     Mailbox map(String name, Path file) throws NoSuchFileException {
         FileLocks.Handle locks;
         try {
-            locks = FileLocks.open(file);
+            locks = FileLocks.open(domain, file);
         } catch (TransportException e) {
             if (e.getCause() instanceof NoSuchFileException missing) {
                 throw missing;

@@ -53,7 +53,7 @@ final class PageFiles {
             } catch (NoSuchFileException e) {
                 throw new CorruptStorageException(file.toString(), "page sealed for replacement but no file has its name");
             }
-            PageFile next = StoragePages.openFile(file);
+            PageFile next = StoragePages.openFile(domain, file);
             if (next != null) {
                 return next;
             }

@@ -94,7 +94,7 @@ public final class PubSubRing implements AutoCloseable {
                 }));
                 continue;
             }
-            FileLocks.Handle lock = FileLocks.open(file);
+            FileLocks.Handle lock = FileLocks.open(domain, file);
             try {
                 return validate(file, lock);
             } catch (RuntimeException e) {

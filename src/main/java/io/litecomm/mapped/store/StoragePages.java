@@ -50,7 +50,7 @@ public final class StoragePages {
                         channel -> PageWriter.writeInitial(channel, mapper)));
                 continue;
             }
-            PageFile page = openFile(file);
+            PageFile page = openFile(domain, file);
             if (page != null) {
                 return new StoragePage(domain, file, mapper, page);
             }
@@ -61,10 +61,11 @@ public final class StoragePages {
     /**
      * Opens and maps the file now named {@code file} (already checked: regular, ours, no link).
      *
+     * @param domain the domain whose threads run the file's I/O
      * @param file the page's name
      * @return the mapped file, or {@code null} if it disappeared or was replaced meanwhile (try again)
      */
-    static PageFile openFile(Path file) {
+    static PageFile openFile(DomainDirectory domain, Path file) {
         Object before;
         try {
             before = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
@@ -75,7 +76,7 @@ public final class StoragePages {
         }
         FileLocks.Handle lock;
         try {
-            lock = FileLocks.open(file);
+            lock = FileLocks.open(domain, file);
         } catch (TransportException e) {
             if (e.getCause() instanceof NoSuchFileException) {
                 return null;
