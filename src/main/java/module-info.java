@@ -10,6 +10,12 @@ module io.litecomm {
 
     exports io.litecomm;
     exports io.litecomm.codec;
+    // the seam a transport of another artifact implements
+    exports io.litecomm.spi;
+
+    uses io.litecomm.spi.TransportProvider;
+    provides io.litecomm.spi.TransportProvider with io.litecomm.mapped.MappedTransportProvider,
+            io.litecomm.mem.MemTransportProvider;
     // a managed child's SLF4J provider, selected by name through slf4j.provider (never by discovery)
     exports io.litecomm.process to org.slf4j;
 }

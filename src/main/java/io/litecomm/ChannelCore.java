@@ -3,9 +3,7 @@ package io.litecomm;
 import io.litecomm.codec.Codec;
 import io.litecomm.dispatch.WatchTask;
 import io.litecomm.spi.MessageQueue;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -43,8 +41,7 @@ final class ChannelCore implements WatchTask, ChannelMXBean {
     private final DeadLetters deadLetters;
     private final FailureHandler failurePolicy;
     private volatile boolean retired;
-    /** Length of the channel's file when this process opened it; -1 if its location is no file. */
-    private final long openedLength;
+    private final List<MessageQueue> waitsOn;
 
     ChannelCore(String name, MessageQueue queue, String directory, Comm comm) {
         this.name = name;
@@ -52,21 +49,7 @@ final class ChannelCore implements WatchTask, ChannelMXBean {
         this.directory = directory;
         this.deadLetters = new DeadLetters(comm, this);
         this.failurePolicy = comm.options().failureHandler();
-        this.openedLength = fileLength(queue.location());
-    }
-
-    private static long fileLength(String location) {
-        try {
-            return Files.size(Path.of(location));
-        } catch (IOException | RuntimeException notAFile) {
-            return -1;
-        }
-    }
-
-    /** Whether the channel's file is shorter than when it was opened: a truncation, which faults the mapping. */
-    private boolean shrunk() {
-        long now = openedLength < 0 ? -1 : fileLength(queue.location());
-        return now >= 0 && now < openedLength;
+        this.waitsOn = List.of(queue);
     }
 
     String name() {
@@ -224,12 +207,9 @@ final class ChannelCore implements WatchTask, ChannelMXBean {
             return work;
         } catch (InternalError fault) {
             // The JVM may report a fault on a mapping late, in whichever task the watcher runs next:
-            // only a file that is shorter than when it was opened latches its channel as corrupt.
-            // Any other fault is passed on: the watcher reports it and tries again.
-            if (!shrunk()) {
-                throw fault;
-            }
-            RuntimeException failure = Errors.mappingFault(queue, fault);
+            // only a queue whose transport finds its storage damaged fails its waiters. Any other
+            // fault is passed on: the watcher reports it and tries again.
+            RuntimeException failure = Errors.storageFault(queue, fault);
             failWaiters(failure);
             throw failure;
         } catch (RuntimeException failure) {
@@ -242,6 +222,13 @@ final class ChannelCore implements WatchTask, ChannelMXBean {
     @Override
     public boolean isDone() {
         return retired;
+    }
+
+    @Override
+    public List<MessageQueue> waitsOn() {
+        Mode current = mode.get();
+        boolean wants = current == Mode.PASSIVE ? !handlers.isEmpty() : current == Mode.ACTIVE && !waiters.isEmpty();
+        return wants && stash.isEmpty() ? waitsOn : List.of();
     }
 
     @Override

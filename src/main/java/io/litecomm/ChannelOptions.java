@@ -1,8 +1,13 @@
 package io.litecomm;
 
 /**
- * How a channel is created: ring capacity and maximum message size. They are recorded in the
- * channel's file by whichever process creates it; opening an existing channel ignores them.
+ * How a channel is created: capacity and maximum message size. They are recorded with the
+ * channel by whichever process creates it; opening an existing channel ignores them.
+ *
+ * <p>The limits checked here (a power of two from 4 KiB to 1 GiB; a message at most half the
+ * capacity less 16 bytes) are the portable ones: every transport litecomm ships accepts them, and
+ * a message of {@code n} bytes takes {@code n + 16} bytes of capacity rounded up to 16, so a
+ * channel fills up alike on each. A transport may check more when it creates the channel.
  *
  * <p>Defaults: capacity {@value #DEFAULT_CAPACITY} bytes (about 13,000 messages of 64 bytes),
  * maximum message {@value #DEFAULT_MAX_MESSAGE_SIZE} bytes.

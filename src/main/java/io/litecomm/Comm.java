@@ -4,30 +4,28 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import io.litecomm.codec.Codec;
 import io.litecomm.codec.Codecs;
 import io.litecomm.dispatch.BackoffIdleStrategy;
-import io.litecomm.dispatch.BusySpinIdleStrategy;
 import io.litecomm.dispatch.IdleStrategy;
 import io.litecomm.dispatch.WatchTask;
 import io.litecomm.dispatch.Watcher;
-import io.litecomm.mapped.mailbox.MailboxTransport;
-import io.litecomm.mapped.file.DomainDirectory;
-import io.litecomm.mapped.mailbox.Doorbells;
-import io.litecomm.mapped.store.MappedSharedStore;
 import io.litecomm.spi.MessageQueue;
 import io.litecomm.spi.QueueSpec;
 import io.litecomm.spi.Transport;
-import io.litecomm.spi.Wakeups;
-import java.nio.file.Files;
+import io.litecomm.spi.WaitMode;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * A domain: the directory holding the channels (and shared memory) of one group of cooperating
- * processes. Any process that opens the same directory talks to the same channels.
+ * A domain: the channels (and shared memory) of one group of cooperating processes. Any process
+ * that opens the same domain talks to the same channels. A domain is named by a URI whose scheme
+ * picks the transport: {@code file:} (a directory of memory-mapped files, the default; also
+ * {@link #open(Path)}), {@code mem:} (one JVM, for tests), or one a provider on the class or module
+ * path adds ({@link io.litecomm.spi.TransportProvider}).
  *
  * <pre>{@code
  * try (Comm comm = Comm.open(Path.of("/dev/shm/my-app"))) {
@@ -36,12 +34,14 @@ import java.util.function.Supplier;
  * }
  * }</pre>
  *
- * <p>Closing a {@code Comm} releases this process's mappings and stops its watcher thread; it does
- * not close or delete channels. Several {@code Comm}s on one directory in one JVM behave like
- * separate processes. Thread-safe.
+ * <p>Closing a {@code Comm} releases this process's resources in the domain (mappings, threads,
+ * descriptors) and stops its watcher thread; it does not close or delete channels. Several
+ * {@code Comm}s on one domain in one JVM behave like separate processes. Thread-safe.
  */
 public final class Comm implements AutoCloseable {
 
+    /** Environment variable naming the default domain as a URI; read before {@link #ENV_DIR}. */
+    public static final String ENV_URL = "LITECOMM_URL";
     /** Environment variable naming the default domain directory. */
     public static final String ENV_DIR = "LITECOMM_DIR";
     /** Environment variable a {@code ProcessManager} sets in its children: the parent's domain. */
@@ -49,39 +49,41 @@ public final class Comm implements AutoCloseable {
     /** Environment variable a {@code ProcessManager} sets in its children: the child's name. */
     public static final String ENV_PROCESS_NAME = "LITECOMM_PROCESS_NAME";
 
-    private static final Object CURRENT_LOCK = new Object();
-    private static final IdleStrategy BUSY_SPIN = new BusySpinIdleStrategy();
-    private static Comm current;
-
-    private final Path directory;
     private final CommOptions options;
     private final Transport transport;
+    private final String location;
     private final Watcher watcher;
-    private final ConcurrentHashMap<String, ChannelCore> cores = new ConcurrentHashMap<>();
+    private final ChannelRegistry channels;
     private final long maxParkNanos;
-    private final DomainDirectory domain;
-    private final ThreadLocal<IdleStrategy> idleStrategies = ThreadLocal.withInitial(this::newIdleStrategy);
-    private final ThreadLocal<IdleStrategy> senderStrategies = ThreadLocal.withInitial(this::newSenderIdleStrategy);
     private SharedMemory sharedMemory;
     private final String jmxId = Jmx.nextId();
-    private final Doorbells doorbells;
     private volatile boolean closed;
 
-    private Comm(DomainDirectory domain, CommOptions options) {
-        this.domain = domain;
-        this.directory = domain.path();
+    private Comm(Transport transport, CommOptions options) {
+        this.transport = transport;
+        this.location = transport.location();
         this.options = options;
-        this.transport = new MailboxTransport(domain, options.recoveryTimeout());
-        this.doorbells = new Doorbells(directory);
         this.maxParkNanos = options.maxPark().toNanos();
-        this.watcher = new Watcher("litecomm-watcher-" + directory.getFileName(), this::newIdleStrategy,
+        this.channels = new ChannelRegistry(this, jmxId);
+        this.watcher = new Watcher("litecomm-watcher-" + watcherName(transport), this::newIdleStrategy,
                 (task, failure) -> Failures.report(options.failureHandler(), new FailureContext(
-                        FailureContext.Kind.WATCHER, String.valueOf(task), null, null), failure));
+                        FailureContext.Kind.WATCHER, String.valueOf(task), null, null), failure),
+                (queues, deadline) -> transport.awaitAnyReadable(queues, deadline, WaitMode.BACKOFF), maxParkNanos);
         Jmx.register(new WatcherView(watcher), Jmx.watcherName(jmxId));
     }
 
+    private static String watcherName(Transport transport) {
+        Optional<Path> directory = transport.directory();
+        if (directory.isPresent() && directory.get().getFileName() != null) {
+            return directory.get().getFileName().toString();
+        }
+        String ssp = transport.uri().getSchemeSpecificPart();
+        return ssp == null ? transport.uri().getScheme() : ssp.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
     /**
-     * Opens a domain with default options, creating the directory ({@code 0700}) if needed.
+     * Opens a domain directory with default options, creating it ({@code 0700}) if needed: the
+     * {@code file:} transport, the same as {@code open(directory.toUri())}.
      *
      * @param directory the domain directory
      * @return the domain
@@ -93,7 +95,7 @@ public final class Comm implements AutoCloseable {
     }
 
     /**
-     * Opens a domain.
+     * Opens a domain directory (the {@code file:} transport).
      *
      * @param directory the domain directory
      * @param options options for this process
@@ -103,29 +105,64 @@ public final class Comm implements AutoCloseable {
     public static Comm open(Path directory, CommOptions options) {
         Objects.requireNonNull(directory, "directory");
         Objects.requireNonNull(options, "options");
+        return open(directory.toAbsolutePath().toUri(), directory, options);
+    }
+
+    /**
+     * Opens a domain by URI with default options: {@code file:///dev/shm/my-app}, {@code mem:tests},
+     * or a scheme of a provider on the class or module path. Transport settings may follow as query
+     * parameters ({@code file:///dev/shm/my-app?recoveryTimeout=PT5S}).
+     *
+     * @param uri the domain
+     * @return the domain
+     * @throws IllegalArgumentException if the URI has no scheme, no transport serves its scheme, or a
+     *     setting is malformed or unknown (the message says which)
+     * @throws CommException if the domain cannot be opened
+     */
+    public static Comm open(URI uri) {
+        return open(uri, CommOptions.defaults());
+    }
+
+    /**
+     * Opens a domain by URI.
+     *
+     * @param uri the domain
+     * @param options options for this process; its transport settings apply where the URI has none
+     * @return the domain
+     * @throws IllegalArgumentException if the URI has no scheme, no transport serves its scheme, or a
+     *     setting is malformed or unknown
+     * @throws CommException if the domain cannot be opened
+     */
+    public static Comm open(URI uri, CommOptions options) {
+        Objects.requireNonNull(uri, "uri");
+        Objects.requireNonNull(options, "options");
+        return open(uri, null, options);
+    }
+
+    private static Comm open(URI uri, Path path, CommOptions options) {
+        Transport transport;
         try {
-            return new Comm(DomainDirectory.open(directory), options);
+            transport = Transports.open(uri, path, options);
         } catch (RuntimeException e) {
             throw Errors.translate(e);
+        }
+        try {
+            return new Comm(transport, options);
+        } catch (RuntimeException | Error e) {
+            transport.close();
+            throw e;
         }
     }
 
     /**
-     * The process-wide default domain, opened on first use: in a child started by
-     * {@code ProcessManager} the parent's domain; otherwise {@code $LITECOMM_DIR}; otherwise
-     * {@code /dev/shm/litecomm-<user>} where {@code /dev/shm} is usable; otherwise
-     * {@code <java.io.tmpdir>/litecomm-<user>}. Closing it is allowed: the next call opens it again.
+     * The process-wide default domain, opened on first use: {@code $LITECOMM_URL} if set (a URI; in a
+     * child started by {@code ProcessManager}, the parent's domain); otherwise
+     * {@link #defaultDirectory()}. Closing it is allowed: the next call opens it again.
      *
      * @return the default domain
      */
     public static Comm current() {
-        synchronized (CURRENT_LOCK) {
-            if (current == null || current.closed) {
-                current = open(defaultDirectory(System.getenv(), Path.of("/dev/shm"),
-                        Path.of(System.getProperty("java.io.tmpdir")), System.getProperty("user.name")));
-            }
-            return current;
-        }
+        return DefaultDomain.current();
     }
 
     /**
@@ -137,8 +174,7 @@ public final class Comm implements AutoCloseable {
      * @return the directory
      */
     public static Path defaultDirectory() {
-        return defaultDirectory(System.getenv(), Path.of("/dev/shm"), Path.of(System.getProperty("java.io.tmpdir")),
-                System.getProperty("user.name"));
+        return DefaultDomain.directory();
     }
 
     /**
@@ -155,19 +191,7 @@ public final class Comm implements AutoCloseable {
 
     /** The default-directory rule of {@link #current()}, as a pure function. */
     static Path defaultDirectory(Map<String, String> env, Path shm, Path tmp, String user) {
-        String domain = env.get(ENV_DOMAIN);
-        if (domain != null && !domain.isEmpty()) {
-            return Path.of(domain);
-        }
-        String dir = env.get(ENV_DIR);
-        if (dir != null && !dir.isEmpty()) {
-            return Path.of(dir);
-        }
-        String leaf = "litecomm-" + user;
-        if (Files.isDirectory(shm) && Files.isWritable(shm)) {
-            return shm.resolve(leaf);
-        }
-        return tmp.resolve(leaf);
+        return DefaultDomain.directory(env, shm, tmp, user);
     }
 
     /**
@@ -314,8 +338,8 @@ public final class Comm implements AutoCloseable {
         Objects.requireNonNull(codec, "codec");
         Objects.requireNonNull(channelOptions, "channelOptions");
         QueueSpec spec = new QueueSpec(codec.descriptor(), channelOptions.capacity(), channelOptions.maxMessageSize());
-        ChannelCore core = core(name, () -> transport.openOrCreate(name, spec));
-        return typed(core, codec, channelOptions.waitStrategy());
+        ChannelCore core = channels.core(name, () -> transport.openOrCreate(name, spec));
+        return channels.typed(core, codec, channelOptions.waitStrategy());
     }
 
     /**
@@ -333,9 +357,9 @@ public final class Comm implements AutoCloseable {
 
     private Channel<Object> existingChannel(String name) {
         Names.check(name);
-        ChannelCore core = core(name, () -> transport.openExisting(name).orElseThrow(() ->
-                new NoSuchChannelException("no such channel: channel=" + name + " dir=" + directory)));
-        return recordedView(core);
+        ChannelCore core = channels.core(name, () -> transport.openExisting(name).orElseThrow(() ->
+                new NoSuchChannelException("no such channel: channel=" + name + " dir=" + location)));
+        return channels.recordedView(core);
     }
 
     /**
@@ -368,20 +392,15 @@ public final class Comm implements AutoCloseable {
         Names.check(name);
         checkOpen();
         boolean existed = call(() -> transport.delete(name));
-        ChannelCore removed = cores.remove(name);
-        if (removed != null) {
-            Jmx.unregister(Jmx.channelName(jmxId, name));
-            removed.retire();
-            removed.abandon("channel deleted");
-            removed.queue().release();
-        }
+        channels.forget(name);
         wakeWatcher();
         return existed;
     }
 
     /**
      * The domain's shared memory: a key-value store with pub/sub shared by every process of the
-     * domain. Opened (and created, file {@code storage.page}) on first use.
+     * domain. Opened (and created; with the {@code file:} transport, file {@code storage.page}) on
+     * first use.
      *
      * @return the shared memory
      * @throws CorruptFileException if its file is damaged or foreign
@@ -389,20 +408,40 @@ public final class Comm implements AutoCloseable {
     public synchronized SharedMemory sharedMemory() {
         checkOpen();
         if (sharedMemory == null) {
-            sharedMemory = new SharedMemory(this, call(() -> new MappedSharedStore(domain, options.objectMapper(),
-                    options.pubSubCapacity())), options.objectMapper());
+            sharedMemory = new SharedMemory(this, call(transport::sharedStore), options.objectMapper());
             Jmx.register(sharedMemory.mxBean(), Jmx.sharedMemoryName(jmxId));
         }
         return sharedMemory;
     }
 
     /**
-     * The domain directory.
+     * The domain directory, for transports that keep one (the {@code file:} transport).
      *
      * @return its absolute path
+     * @throws IllegalStateException if the domain has no directory (for example {@code mem:})
      */
     public Path directory() {
-        return directory;
+        return transport.directory().orElseThrow(() -> new IllegalStateException(
+                "domain has no directory: uri=" + transport.uri()));
+    }
+
+    /**
+     * The domain's URI, normalised: for {@code file:}, the directory's absolute {@code file:} URI.
+     *
+     * @return the URI
+     */
+    public URI uri() {
+        return transport.uri();
+    }
+
+    /** Where the domain lives, for messages: a directory, a server address. */
+    String location() {
+        return location;
+    }
+
+    /** What a child process needs in its environment to open this domain with {@link #current()}. */
+    Map<String, String> childEnvironment() {
+        return transport.childEnvironment();
     }
 
     /**
@@ -422,13 +461,7 @@ public final class Comm implements AutoCloseable {
         closed = true;
         watcher.close();
         Jmx.unregister(Jmx.watcherName(jmxId));
-        doorbells.close();
-        for (ChannelCore core : cores.values()) {
-            Jmx.unregister(Jmx.channelName(jmxId, core.name()));
-            core.abandon("domain closed");
-            core.queue().release();
-        }
-        cores.clear();
+        channels.closeAll();
         transport.close();
         synchronized (this) {
             if (sharedMemory != null) {
@@ -440,47 +473,7 @@ public final class Comm implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "Comm[" + directory + (closed ? ", closed]" : "]");
-    }
-
-    private ChannelCore core(String name, Supplier<MessageQueue> opener) {
-        checkOpen();
-        ChannelCore core = cores.get(name);
-        if (core != null && core.queue().isClosed() && core.queue().isReplaced()) {
-            cores.remove(name, core);
-            core = null;
-        }
-        if (core == null) {
-            MessageQueue queue = call(opener::get);
-            ChannelCore fresh = new ChannelCore(name, queue, directory.toString(), this);
-            core = cores.putIfAbsent(name, fresh);
-            if (core == null) {
-                core = fresh;
-                Jmx.register(core, Jmx.channelName(jmxId, name));
-            } else {
-                queue.release();
-            }
-        }
-        return core;
-    }
-
-    private <T> DefaultChannel<T> typed(ChannelCore core, Codec<T> codec, WaitStrategy strategy) {
-        String recorded = core.queue().typeDescriptor();
-        if (!codec.accepts(recorded)) {
-            throw new ChannelTypeException(core.name(), core.queue().location(), codec.descriptor(), recorded);
-        }
-        return new DefaultChannel<>(this, core, codec, strategy == null ? options.waitStrategy() : strategy);
-    }
-
-    @SuppressWarnings("unchecked")
-    private Channel<Object> recordedView(ChannelCore core) {
-        String recorded = core.queue().typeDescriptor();
-        if (recorded.startsWith(Codecs.JSON_PREFIX)) {
-            return new DefaultChannel<>(this, core, Codecs.json(options.objectMapper(), Object.class),
-                    options.waitStrategy());
-        }
-        Codec<?> raw = Codecs.bytes();
-        return (Channel<Object>) (Channel<?>) new DefaultChannel<>(this, core, raw, options.waitStrategy());
+        return "Comm[" + location + (closed ? ", closed]" : "]");
     }
 
     private static <T> T call(Supplier<T> action) {
@@ -491,9 +484,17 @@ public final class Comm implements AutoCloseable {
         }
     }
 
+    boolean isClosed() {
+        return closed;
+    }
+
+    Transport transport() {
+        return transport;
+    }
+
     void checkOpen() {
         if (closed) {
-            throw new IllegalStateException("domain closed: dir=" + directory);
+            throw new IllegalStateException("domain closed: dir=" + location);
         }
     }
 
@@ -501,45 +502,25 @@ public final class Comm implements AutoCloseable {
         return BackoffIdleStrategy.withMaxPark(maxParkNanos);
     }
 
-    private IdleStrategy newSenderIdleStrategy() {
-        return BackoffIdleStrategy.forSender(maxParkNanos);
+    /** How the transport is asked to wait for a channel's wait strategy. */
+    static WaitMode waitMode(WaitStrategy strategy) {
+        switch (strategy) {
+            case BUSY_SPIN:
+                return WaitMode.SPIN;
+            case BLOCKING:
+                return WaitMode.BLOCK;
+            default:
+                return WaitMode.BACKOFF;
+        }
     }
 
-    /** This thread's idle strategy for blocking calls, reused so that waiting allocates nothing. */
-    IdleStrategy idleStrategy() {
-        return idleStrategies.get();
-    }
-
-    /** The idle strategy for a wait strategy; {@code BLOCKING} backs off where it cannot sleep on a bell. */
-    IdleStrategy idleStrategy(WaitStrategy strategy) {
-        return strategy == WaitStrategy.BUSY_SPIN ? BUSY_SPIN : idleStrategies.get();
-    }
-
-    /** The idle strategy of a sender waiting for room: room comes fast, so its parks stay short. */
-    IdleStrategy senderIdleStrategy(WaitStrategy strategy) {
-        return strategy == WaitStrategy.BUSY_SPIN ? BUSY_SPIN : senderStrategies.get();
+    /** Waits until any of the queues may be readable (a {@link Select}). */
+    void awaitAnyReadable(List<? extends MessageQueue> queues, long deadlineNanos, WaitMode mode) {
+        transport.awaitAnyReadable(queues, deadlineNanos, mode);
     }
 
     void watch(WatchTask task) {
         watcher.add(task);
-    }
-
-    /** This thread's doorbell, or {@code null} where bells are unavailable. */
-    Doorbells.Bell bell() {
-        return doorbells.bell();
-    }
-
-    /** Rings every receiver asleep on a queue; forgets the bells of dead receivers. */
-    void ringSleepers(Wakeups wakeups, int mask) {
-        int remaining = mask;
-        while (remaining != 0) {
-            int slot = Integer.numberOfTrailingZeros(remaining);
-            remaining &= remaining - 1;
-            long bellId = wakeups.sleeperAt(slot);
-            if (bellId != 0 && !doorbells.ring(bellId)) {
-                wakeups.removeSleeper(slot, bellId);
-            }
-        }
     }
 
     void wakeWatcher() {

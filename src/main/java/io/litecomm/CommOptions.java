@@ -3,6 +3,8 @@ package io.litecomm;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.litecomm.codec.JsonSupport;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -14,6 +16,11 @@ import java.util.Objects;
  * hundred parks at the cap, a waiting receiver's period may grow to ten times the cap (at most
  * 10 ms). A smaller cap wakes faster when a message arrives after a quiet spell; a larger one costs
  * less CPU while idle.
+ *
+ * <p>Settings that belong to one transport travel with the domain's URI as query parameters
+ * ({@code file:///dev/shm/app?recoveryTimeout=PT5S}) or as {@link Builder#setting(String, String)};
+ * {@link Builder#recoveryTimeout(Duration)} and {@link Builder#pubSubCapacity(int)} are shorthands for
+ * the two settings of the {@code file:} transport. A transport refuses a setting it does not know.
  */
 public final class CommOptions {
 
@@ -29,8 +36,10 @@ public final class CommOptions {
     private final Duration recoveryTimeout;
     private final WaitStrategy waitStrategy;
     private final FailureHandler failureHandler;
+    private final Map<String, String> settings;
 
     private CommOptions(Builder builder) {
+        this.settings = Map.copyOf(builder.settings);
         this.failureHandler = builder.failureHandler;
         this.waitStrategy = builder.waitStrategy;
         this.recoveryTimeout = builder.recoveryTimeout;
@@ -56,6 +65,16 @@ public final class CommOptions {
      */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * The transport settings given in code, in the order given; the URI's query parameters take
+     * precedence over them.
+     *
+     * @return setting to value
+     */
+    public Map<String, String> transportSettings() {
+        return settings;
     }
 
     /**
@@ -136,6 +155,7 @@ public final class CommOptions {
         private Duration recoveryTimeout = Duration.ofSeconds(2);
         private WaitStrategy waitStrategy = WaitStrategy.BACKOFF;
         private FailureHandler failureHandler = FailureHandler.logging();
+        private final Map<String, String> settings = new LinkedHashMap<>();
 
         private Builder() {
         }
@@ -175,6 +195,7 @@ public final class CommOptions {
                 throw new IllegalArgumentException("recoveryTimeout must be in [1ms, 1h]: " + timeout);
             }
             this.recoveryTimeout = timeout;
+            settings.put("recoveryTimeout", timeout.toString());
             return this;
         }
 
@@ -190,6 +211,21 @@ public final class CommOptions {
                 throw new IllegalArgumentException("pubSubCapacity must be a power of two in [4096, 2^30]: " + bytes);
             }
             this.pubSubCapacity = bytes;
+            settings.put("pubSubCapacity", Integer.toString(bytes));
+            return this;
+        }
+
+        /**
+         * Sets a setting of the domain's transport, as a URI query parameter would (the URI's own
+         * parameter wins). The {@code file:} transport knows {@code recoveryTimeout} (an ISO-8601
+         * duration such as {@code PT2S}, or milliseconds) and {@code pubSubCapacity} (bytes).
+         *
+         * @param key the setting
+         * @param value its value
+         * @return this builder
+         */
+        public Builder setting(String key, String value) {
+            settings.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
             return this;
         }
 

@@ -6,7 +6,7 @@ import java.nio.file.Path;
  * A litecomm file is damaged or foreign: bad magic, unknown version, truncated, impossible
  * counters or records. The message names the file and what is wrong.
  */
-public class CorruptFileException extends CommException {
+public class CorruptFileException extends CorruptDataException {
 
     private static final long serialVersionUID = 1L;
 
@@ -20,7 +20,7 @@ public class CorruptFileException extends CommException {
      * @param cause the underlying error, or {@code null}
      */
     public CorruptFileException(Path file, String problem, Throwable cause) {
-        super("corrupt file: " + problem + " file=" + file, cause);
+        super("corrupt file: " + problem + " file=" + file, String.valueOf(file), problem, cause);
         this.file = file;
     }
 

@@ -2,17 +2,14 @@ package io.litecomm;
 
 import io.litecomm.codec.Codec;
 import io.litecomm.codec.Codecs;
-import io.litecomm.dispatch.IdleStrategy;
-import io.litecomm.mapped.mailbox.Doorbells;
 import io.litecomm.spi.MessageQueue;
-import io.litecomm.spi.Wakeups;
+import io.litecomm.spi.WaitMode;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 
@@ -34,13 +31,13 @@ final class DefaultChannel<T> implements Channel<T> {
     private final Comm comm;
     private final ChannelCore core;
     private final Codec<T> codec;
-    private final WaitStrategy strategy;
+    private final WaitMode waitMode;
 
     DefaultChannel(Comm comm, ChannelCore core, Codec<T> codec, WaitStrategy strategy) {
         this.comm = comm;
         this.core = core;
         this.codec = codec;
-        this.strategy = strategy;
+        this.waitMode = Comm.waitMode(strategy);
     }
 
     Comm comm() {
@@ -65,7 +62,7 @@ final class DefaultChannel<T> implements Channel<T> {
         try {
             offer(message, FOREVER);
         } catch (InternalError fault) {
-            throw Errors.mappingFault(core.queue(), fault);
+            throw Errors.storageFault(core.queue(), fault);
         }
     }
 
@@ -74,7 +71,7 @@ final class DefaultChannel<T> implements Channel<T> {
         try {
             return offer(message, 0);
         } catch (InternalError fault) {
-            throw Errors.mappingFault(core.queue(), fault);
+            throw Errors.storageFault(core.queue(), fault);
         }
     }
 
@@ -83,7 +80,7 @@ final class DefaultChannel<T> implements Channel<T> {
         try {
             return offer(message, timeoutNanos(timeout));
         } catch (InternalError fault) {
-            throw Errors.mappingFault(core.queue(), fault);
+            throw Errors.storageFault(core.queue(), fault);
         }
     }
 
@@ -95,8 +92,7 @@ final class DefaultChannel<T> implements Channel<T> {
         if (bytes.length > queue.maxMessageLength()) {
             throw new MessageTooLargeException(name(), bytes.length, queue.maxMessageLength());
         }
-        long start = timeoutNanos == FOREVER || timeoutNanos == 0 ? 0 : System.nanoTime();
-        IdleStrategy idle = null;
+        long deadline = deadline(timeoutNanos);
         while (true) {
             int result;
             try {
@@ -106,42 +102,37 @@ final class DefaultChannel<T> implements Channel<T> {
             }
             if (result == MessageQueue.OFFERED) {
                 core.countSent();
-                wakeSleepers(queue);
                 return true;
             }
             if (result == MessageQueue.CLOSED) {
                 throw new ChannelClosedException("channel closed: channel=" + name() + " file=" + queue.location());
             }
-            if (timeoutNanos == 0 || timeoutNanos != FOREVER && System.nanoTime() - start >= timeoutNanos) {
+            if (timeoutNanos == 0 || deadline != FOREVER && System.nanoTime() - deadline >= 0) {
                 return false;
             }
-            idle = idle(idle, "send on channel ", true);
-        }
-    }
-
-    /** Rings the doorbells of receivers asleep on the queue; a fence and one read when nobody sleeps. */
-    private void wakeSleepers(MessageQueue queue) {
-        Wakeups wakeups = queue.wakeups();
-        if (wakeups != null) {
-            int mask = wakeups.sleeperMask();
-            if (mask != 0) {
-                comm.ringSleepers(wakeups, mask);
+            beforeWait("send on channel ");
+            try {
+                queue.awaitWritable(bytes.length, deadline, waitMode);
+            } catch (RuntimeException e) {
+                throw Errors.translate(e);
             }
         }
     }
 
-    private IdleStrategy idle(IdleStrategy idle, String operation, boolean sending) {
+    /** A deadline on {@link System#nanoTime()} for a timeout; {@link #FOREVER} stays forever. */
+    private static long deadline(long timeoutNanos) {
+        if (timeoutNanos == FOREVER) {
+            return FOREVER;
+        }
+        long deadline = System.nanoTime() + timeoutNanos;
+        return deadline == FOREVER ? FOREVER - 1 : deadline;
+    }
+
+    private void beforeWait(String operation) {
         if (Thread.interrupted()) {
             throw Errors.interrupted(operation + name());
         }
         comm.checkOpen();
-        IdleStrategy current = idle;
-        if (current == null) {
-            current = sending ? comm.senderIdleStrategy(strategy) : comm.idleStrategy(strategy);
-            current.reset();
-        }
-        current.idle(0);
-        return current;
     }
 
     // The public operations catch InternalError once more: the JVM may report a fault on the
@@ -157,7 +148,7 @@ final class DefaultChannel<T> implements Channel<T> {
             }
             return decode(bytes);
         } catch (InternalError fault) {
-            throw Errors.mappingFault(core.queue(), fault);
+            throw Errors.storageFault(core.queue(), fault);
         }
     }
 
@@ -166,7 +157,7 @@ final class DefaultChannel<T> implements Channel<T> {
         try {
             return decodeOptional(await(timeoutNanos(timeout)));
         } catch (InternalError fault) {
-            throw Errors.mappingFault(core.queue(), fault);
+            throw Errors.storageFault(core.queue(), fault);
         }
     }
 
@@ -175,7 +166,7 @@ final class DefaultChannel<T> implements Channel<T> {
         try {
             return decodeOptional(await(0));
         } catch (InternalError fault) {
-            throw Errors.mappingFault(core.queue(), fault);
+            throw Errors.storageFault(core.queue(), fault);
         }
     }
 
@@ -188,7 +179,7 @@ final class DefaultChannel<T> implements Channel<T> {
         try {
             return awaitBytes(timeoutNanos);
         } catch (InternalError fault) {
-            throw Errors.mappingFault(core.queue(), fault);
+            throw Errors.storageFault(core.queue(), fault);
         }
     }
 
@@ -199,81 +190,25 @@ final class DefaultChannel<T> implements Channel<T> {
         if (bytes != null || timeoutNanos == 0) {
             return bytes;
         }
-        long start = timeoutNanos == FOREVER ? 0 : System.nanoTime();
-        if (strategy == WaitStrategy.BLOCKING) {
-            Wakeups wakeups = core.queue().wakeups();
-            Doorbells.Bell bell = wakeups == null ? null : comm.bell();
-            if (bell != null) {
-                bell.release();
-                return awaitOnBell(timeoutNanos, start, wakeups);
-            }
-        }
-        IdleStrategy idle = null;
+        long deadline = deadline(timeoutNanos);
+        MessageQueue queue = core.queue();
         while (true) {
+            if (core.isDrained() || deadline != FOREVER && System.nanoTime() - deadline >= 0) {
+                return null;
+            }
+            beforeWait("receive on channel ");
+            try {
+                queue.awaitReadable(deadline, waitMode);
+            } catch (RuntimeException e) {
+                throw Errors.translate(e);
+            }
             bytes = core.take();
             if (bytes != null) {
                 return bytes;
             }
-            if (core.isDrained() || timeoutNanos != FOREVER && System.nanoTime() - start >= timeoutNanos) {
-                return null;
-            }
-            idle = idle(idle, "receive on channel ", false);
         }
     }
 
-    /**
-     * Spins briefly, then sleeps on a bell after registering it: a sender that commits after sees it.
-     * The bell is held only while registered, so a process has as many bells as sleepers at one time.
-     */
-    private byte[] awaitOnBell(long timeoutNanos, long start, Wakeups wakeups) {
-        int spins = 0;
-        while (true) {
-            byte[] bytes = core.take();
-            if (bytes != null) {
-                return bytes;
-            }
-            long waited = System.nanoTime() - start;
-            if (core.isDrained() || timeoutNanos != FOREVER && waited >= timeoutNanos) {
-                return null;
-            }
-            if (spins++ < BELL_SPINS) {
-                Thread.onSpinWait();
-                continue;
-            }
-            if (Thread.interrupted()) {
-                throw Errors.interrupted("receive on channel " + name());
-            }
-            comm.checkOpen();
-            Doorbells.Bell bell = comm.bell();
-            int slot = bell == null ? -1 : wakeups.addSleeper(bell.id());
-            if (slot < 0) {
-                if (bell != null) {
-                    bell.release();
-                }
-                LockSupport.parkNanos(BELL_TABLE_FULL_PARK_NANOS);
-                continue;
-            }
-            try {
-                bytes = core.take();
-                if (bytes != null) {
-                    return bytes;
-                }
-                if (core.isDrained()) {
-                    return null;
-                }
-                long sleep = timeoutNanos == FOREVER ? MAX_BELL_SLEEP_NANOS
-                        : Math.min(MAX_BELL_SLEEP_NANOS, timeoutNanos - (System.nanoTime() - start));
-                if (sleep > 0) {
-                    bell.await(sleep);
-                }
-            } finally {
-                wakeups.removeSleeper(slot, bell.id());
-                bell.release();
-            }
-        }
-    }
-
-    /** One message if ready, for {@link Select}; mode already checked. */
     Optional<T> pollNow() {
         byte[] bytes = core.take();
         return bytes == null ? Optional.empty() : Optional.of(decode(bytes));
@@ -321,7 +256,6 @@ final class DefaultChannel<T> implements Channel<T> {
         } catch (RuntimeException e) {
             throw Errors.translate(e); // a damaged file: CorruptFileException
         }
-        wakeSleepers(core.queue());
         comm.wakeWatcher();
     }
 
@@ -339,7 +273,7 @@ final class DefaultChannel<T> implements Channel<T> {
         try {
             return core.size();
         } catch (InternalError fault) {
-            throw Errors.mappingFault(core.queue(), fault);
+            throw Errors.storageFault(core.queue(), fault);
         } catch (RuntimeException e) {
             throw Errors.translate(e);
         }

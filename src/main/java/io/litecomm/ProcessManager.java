@@ -134,7 +134,7 @@ public final class ProcessManager implements AutoCloseable {
                 options.environment(), options.workingDirectory(), rule(options), options.stopGracePeriod(),
                 options.exitWithParent(), launch, OutputMode.valueOf(options.output().name()), options.startTimeout(),
                 !options.forwardChildLogs());
-        ChildSupervisor supervisor = new ChildSupervisor(spec, comm.directory(), scheduler);
+        ChildSupervisor supervisor = new ChildSupervisor(spec, comm.childEnvironment(), scheduler);
         comm.libraryChannel(name + CONTROL_SUFFIX).onReceive(request -> onControl(supervisor, request));
         children.put(name, supervisor);
     }

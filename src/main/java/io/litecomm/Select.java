@@ -1,6 +1,7 @@
 package io.litecomm;
 
-import io.litecomm.dispatch.IdleStrategy;
+import io.litecomm.spi.MessageQueue;
+import io.litecomm.spi.WaitMode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,10 +29,16 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class Select<T> {
 
     private final List<DefaultChannel<? extends T>> channels;
+    private final List<MessageQueue> queues;
     private final AtomicInteger next = new AtomicInteger();
 
     private Select(List<DefaultChannel<? extends T>> channels) {
         this.channels = channels;
+        List<MessageQueue> list = new ArrayList<>(channels.size());
+        for (DefaultChannel<? extends T> channel : channels) {
+            list.add(channel.core().queue());
+        }
+        this.queues = List.copyOf(list);
     }
 
     /**
@@ -97,8 +104,10 @@ public final class Select<T> {
     }
 
     private Optional<Selected<T>> await(long timeoutNanos) {
-        long start = System.nanoTime();
-        IdleStrategy idle = null;
+        long deadline = timeoutNanos == Long.MAX_VALUE ? Long.MAX_VALUE : System.nanoTime() + timeoutNanos;
+        if (deadline == Long.MAX_VALUE && timeoutNanos != Long.MAX_VALUE) {
+            deadline--;
+        }
         while (true) {
             boolean allDrained = true;
             int count = channels.size();
@@ -114,17 +123,19 @@ public final class Select<T> {
                 allDrained &= channel.core().isDrained();
             }
             if (allDrained || timeoutNanos == 0
-                    || timeoutNanos != Long.MAX_VALUE && System.nanoTime() - start >= timeoutNanos) {
+                    || deadline != Long.MAX_VALUE && System.nanoTime() - deadline >= 0) {
                 return Optional.empty();
             }
             if (Thread.interrupted()) {
                 throw Errors.interrupted("select on " + names());
             }
-            if (idle == null) {
-                idle = channels.get(0).comm().idleStrategy();
-                idle.reset();
+            Comm comm = channels.get(0).comm();
+            comm.checkOpen();
+            try {
+                comm.awaitAnyReadable(queues, deadline, WaitMode.BACKOFF);
+            } catch (RuntimeException e) {
+                throw Errors.translate(e);
             }
-            idle.idle(0);
         }
     }
 

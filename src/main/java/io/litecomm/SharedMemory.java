@@ -302,13 +302,14 @@ public final class SharedMemory {
         }
     }
 
+    /** The domain is closing: its transport closes the store. */
     void close() {
-        store.close();
+        // the store belongs to the transport, which closes it
     }
 
     /** The JMX view. */
     SharedMemoryMXBean mxBean() {
-        String directory = comm.directory().toString();
+        String directory = comm.location();
         return new SharedMemoryMXBean() {
             @Override
             public String getDirectory() {

@@ -1,5 +1,8 @@
 package io.litecomm.dispatch;
 
+import io.litecomm.spi.MessageQueue;
+import java.util.List;
+
 /** A unit of work the watcher polls. */
 public interface WatchTask {
 
@@ -16,4 +19,15 @@ public interface WatchTask {
      * @return {@code true} when done
      */
     boolean isDone();
+
+    /**
+     * What the task waits for when it has no work, so that the watcher can wait the transport's
+     * way: its queues; an empty list if it waits for nothing but a wake-up; {@code null} (the
+     * default) if it must be polled.
+     *
+     * @return the queues, an empty list, or {@code null}
+     */
+    default List<MessageQueue> waitsOn() {
+        return null;
+    }
 }

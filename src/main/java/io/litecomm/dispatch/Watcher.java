@@ -1,5 +1,8 @@
 package io.litecomm.dispatch;
 
+import io.litecomm.spi.MessageQueue;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -39,7 +42,26 @@ public final class Watcher implements AutoCloseable {
     private static final long FIRST_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(1);
 
+    /** Waits until any of some queues may be readable, the transport's way. */
+    @FunctionalInterface
+    public interface QueueWait {
+        /**
+         * Waits; may return early.
+         *
+         * @param queues the queues
+         * @param deadlineNanos when to return at the latest ({@link System#nanoTime()})
+         */
+        void await(List<MessageQueue> queues, long deadlineNanos);
+    }
+
+    /** After a queue wait failed, how long the watcher polls instead (the tasks report the failure). */
+    private static final long QUEUE_WAIT_PAUSE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
     private final String threadName;
+    private final QueueWait queueWait;
+    private final long queueWaitNanos;
+    private long queueWaitPausedUntil;
+    private boolean queueWaitPaused;
     private final Supplier<IdleStrategy> idleStrategies;
     private final FailureListener listener;
     private final CopyOnWriteArrayList<Entry> tasks = new CopyOnWriteArrayList<>();
@@ -68,6 +90,22 @@ public final class Watcher implements AutoCloseable {
      * @param listener told of every task failure, on the watcher thread
      */
     public Watcher(String threadName, Supplier<IdleStrategy> idleStrategies, FailureListener listener) {
+        this(threadName, idleStrategies, listener, null, 0);
+    }
+
+    /**
+     * A watcher that, when every task waits on queues, waits the transport's way.
+     *
+     * @param threadName name of the watcher thread
+     * @param idleStrategies the idle strategy when some task must be polled
+     * @param listener told of every failure
+     * @param queueWait the transport's wait, or {@code null} to always poll
+     * @param queueWaitNanos the longest single queue wait (a wake-up may wait this long)
+     */
+    public Watcher(String threadName, Supplier<IdleStrategy> idleStrategies, FailureListener listener,
+            QueueWait queueWait, long queueWaitNanos) {
+        this.queueWait = queueWait;
+        this.queueWaitNanos = queueWaitNanos;
         this.threadName = threadName;
         this.idleStrategies = idleStrategies;
         this.listener = listener;
@@ -181,12 +219,50 @@ public final class Watcher implements AutoCloseable {
                 for (Entry entry : tasks) {
                     work += entry.poll();
                 }
+                if (work == 0 && queueWait != null && awaitQueues()) {
+                    idle.reset();
+                    continue;
+                }
                 idle.idle(work);
             } catch (Throwable loopFailure) {
                 // e.g. a fault on a mapping that the JVM reports late, after the task returned
                 failed(null, loopFailure);
             }
         }
+    }
+
+    /**
+     * Waits on the tasks' queues if every task names what it waits for and some name a queue.
+     *
+     * @return {@code false} if the watcher must idle by polling instead
+     */
+    private boolean awaitQueues() {
+        if (queueWaitPaused) {
+            if (System.nanoTime() - queueWaitPausedUntil < 0) {
+                return false;
+            }
+            queueWaitPaused = false;
+        }
+        List<MessageQueue> queues = new ArrayList<>();
+        for (Entry entry : tasks) {
+            List<MessageQueue> waits = entry.backoffNanos != 0 ? null : entry.task.waitsOn();
+            if (waits == null) {
+                return false;
+            }
+            queues.addAll(waits);
+        }
+        if (queues.isEmpty()) {
+            return false;
+        }
+        try {
+            queueWait.await(queues, System.nanoTime() + queueWaitNanos);
+        } catch (RuntimeException failure) {
+            // a damaged queue: its task reports that when it polls; poll for a while
+            queueWaitPaused = true;
+            queueWaitPausedUntil = System.nanoTime() + QUEUE_WAIT_PAUSE_NANOS;
+            return false;
+        }
+        return true;
     }
 
     private void failed(WatchTask task, Throwable failure) {

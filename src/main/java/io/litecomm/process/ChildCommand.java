@@ -14,6 +14,8 @@ public final class ChildCommand {
 
     /** Environment variable: the domain directory. */
     public static final String ENV_DOMAIN = "LITECOMM_DOMAIN";
+    /** The parent's domain as a URI, which {@code Comm.current()} reads first. */
+    public static final String ENV_URL = "LITECOMM_URL";
     /** Environment variable: the child's name. */
     public static final String ENV_PROCESS_NAME = "LITECOMM_PROCESS_NAME";
     /** Environment variable: {@code false} to keep running when the parent dies. */
@@ -54,12 +56,23 @@ public final class ChildCommand {
      * @return the variables, the spec's own first and litecomm's over them
      */
     public static Map<String, String> environment(Path domain, ChildSpec spec) {
+        return environment(Map.of(ENV_DOMAIN, domain.toString(), ENV_URL, domain.toUri().toString()), spec);
+    }
+
+    /**
+     * The variables added to the child's environment.
+     *
+     * @param domainEnvironment what the child needs to open the parent's domain, as its transport says
+     * @param spec the child
+     * @return the variables, the spec's own first and litecomm's over them
+     */
+    public static Map<String, String> environment(Map<String, String> domainEnvironment, ChildSpec spec) {
         Map<String, String> env = new TreeMap<>(spec.environment());
         env.putAll(spec.launch().environment());
         if (spec.ownLogging()) {
             env.put(ENV_LOGGING, "own");
         }
-        env.put(ENV_DOMAIN, domain.toString());
+        env.putAll(domainEnvironment);
         env.put(ENV_PROCESS_NAME, spec.name());
         env.put(ENV_EXIT_WITH_PARENT, Boolean.toString(spec.exitWithParent()));
         return env;

@@ -3,7 +3,6 @@ package io.litecomm.process;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -50,7 +49,7 @@ public final class ChildSupervisor {
     private static final long WINDOW_NANOS = TimeUnit.MINUTES.toNanos(1);
 
     private final ChildSpec spec;
-    private final Path domain;
+    private final Map<String, String> domainEnvironment;
     private final ScheduledExecutorService scheduler;
     private final Logger childLog;
     private final ReentrantLock lock = new ReentrantLock();
@@ -70,12 +69,12 @@ public final class ChildSupervisor {
      * Creates a supervisor; nothing runs until {@link #start()}.
      *
      * @param spec the child
-     * @param domain the domain directory passed to the child
+     * @param domainEnvironment what the child needs to open the parent's domain (the transport says)
      * @param scheduler runs restarts after their back-off
      */
-    public ChildSupervisor(ChildSpec spec, Path domain, ScheduledExecutorService scheduler) {
+    public ChildSupervisor(ChildSpec spec, Map<String, String> domainEnvironment, ScheduledExecutorService scheduler) {
         this.spec = spec;
-        this.domain = domain;
+        this.domainEnvironment = Map.copyOf(domainEnvironment);
         this.scheduler = scheduler;
         this.childLog = LoggerFactory.getLogger("litecomm.process." + spec.name());
     }
@@ -163,7 +162,7 @@ public final class ChildSupervisor {
     private void launch() {
         List<String> command = ChildCommand.command(ChildCommand.currentJava(), spec);
         ProcessBuilder builder = new ProcessBuilder(command);
-        Map<String, String> env = ChildCommand.environment(domain, spec);
+        Map<String, String> env = ChildCommand.environment(domainEnvironment, spec);
         builder.environment().putAll(env);
         builder.environment().put(ChildCommand.ENV_LOG_LEVEL, verbosest().name());
         if (spec.workingDirectory() != null) {

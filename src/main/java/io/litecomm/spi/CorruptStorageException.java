@@ -19,7 +19,7 @@ public class CorruptStorageException extends TransportException {
      * @param problem what is wrong, in the {@code rule: name=value} shape
      */
     public CorruptStorageException(String resource, String problem) {
-        super(problem + " file=" + resource);
+        super(message(resource, problem));
         this.resource = resource;
         this.problem = problem;
     }
@@ -32,9 +32,13 @@ public class CorruptStorageException extends TransportException {
      * @param cause the underlying error
      */
     public CorruptStorageException(String resource, String problem, Throwable cause) {
-        super(problem + " file=" + resource, cause);
+        super(message(resource, problem), cause);
         this.resource = resource;
         this.problem = problem;
+    }
+
+    private static String message(String resource, String problem) {
+        return problem + (resource != null && resource.startsWith("/") ? " file=" : " resource=") + resource;
     }
 
     /**

@@ -4,7 +4,8 @@ package io.litecomm.spi;
  * A bounded, closable, multi-producer multi-consumer queue of byte messages shared between
  * processes. Each message is taken by exactly one {@link #poll()}; there is one total order.
  *
- * <p>Implementations are thread-safe and never block: waiting is the caller's business.
+ * <p>Implementations are thread-safe. {@link #offer} and {@link #poll()} never block; the
+ * {@code await} methods are how a caller waits, each transport in its own way.
  */
 public interface MessageQueue {
 
@@ -52,20 +53,6 @@ public interface MessageQueue {
     int offer(byte[] payload);
 
     /**
-     * Reports that an access to this queue's memory faulted: the JVM signals a fault on a mapped
-     * file (SIGBUS: the file was truncated under the mapping) as {@code InternalError}, sometimes
-     * only after the access, outside the queue's own code. The queue should fail every later
-     * operation the same way without touching the memory again.
-     *
-     * @param fault what the JVM threw
-     * @return the exception to throw instead
-     */
-    default RuntimeException faulted(InternalError fault) {
-        return new CorruptStorageException(location(), "memory fault on the mapped file (truncated while mapped?): "
-                + fault.getMessage(), fault);
-    }
-
-    /**
      * Takes the next committed message.
      *
      * @return its bytes, or {@code null} if none is ready
@@ -110,12 +97,36 @@ public interface MessageQueue {
     boolean isReplaced();
 
     /**
-     * The sleeping-receiver table of this queue, if it has one.
+     * Waits until {@link #poll()} may find a message, or the queue is closed, or the deadline passes.
+     * May return early or spuriously: the caller polls again. Returns at once, with the interrupt
+     * status kept, if the thread is interrupted. A transport waits its own way: on a mapping it
+     * spins, parks or sleeps on a doorbell; over a network it blocks on the server.
      *
-     * @return the table, or {@code null}
+     * @param deadlineNanos {@link System#nanoTime()} to give up at; {@link Long#MAX_VALUE} for none
+     * @param mode how to wait
      */
-    default Wakeups wakeups() {
-        return null;
+    void awaitReadable(long deadlineNanos, WaitMode mode);
+
+    /**
+     * Waits until {@link #offer} of a payload of {@code length} bytes may find room, or the queue is
+     * closed, or the deadline passes. The same rules as {@link #awaitReadable}.
+     *
+     * @param length the payload's length
+     * @param deadlineNanos {@link System#nanoTime()} to give up at; {@link Long#MAX_VALUE} for none
+     * @param mode how to wait
+     */
+    void awaitWritable(int length, long deadlineNanos, WaitMode mode);
+
+    /**
+     * Checks the queue's storage after an unexpected {@link Error} escaped one of its operations
+     * (a mapped transport: the JVM may report a fault on a truncated file late, outside the queue's
+     * own code). Throws if the storage is damaged, and every later operation then fails the same way;
+     * returns normally if it is intact, and the caller rethrows the error.
+     *
+     * @param error what escaped
+     * @throws CorruptStorageException if the storage is damaged
+     */
+    default void checkStorage(Error error) {
     }
 
     /** Releases this process's resources for the queue. The queue itself lives on. */

@@ -1,12 +1,61 @@
 package io.litecomm.spi;
 
+import java.net.URI;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
- * Opens, lists and deletes the queues of one domain.
+ * One process's view of a domain: opens, lists and deletes its queues, and gives its shared
+ * store. Obtained from a {@link TransportProvider}; the public {@code Comm} is a thin face over it.
+ *
+ * <p>What a transport must promise (the contract suites under {@code src/test} check each point):
+ * <ul>
+ *   <li>every process and thread that opens the same URI reaches the same queues and store;
+ *   <li>concurrent creators of one queue, in any processes, end up with one queue, created with the
+ *       first creator's {@link QueueSpec};
+ *   <li>each message offered is polled exactly once, by one poller among all processes, in one total
+ *       order consistent with each sender's order; nothing committed is lost while the domain lives;
+ *   <li>a closed queue refuses offers at once and yields what it held before reporting drained; a
+ *       deleted queue looks closed to those still holding it, and its name can be created afresh;
+ *   <li>damaged or foreign storage is reported as {@link CorruptStorageException} naming it, other
+ *       failures as {@link TransportException} naming the resource; never a hang;
+ *   <li>thread-safe; {@link #close()} releases every thread, descriptor and connection it made.
+ * </ul>
  */
 public interface Transport extends AutoCloseable {
+
+    /**
+     * The URI this domain was opened with, normalised (for a directory, its absolute path).
+     *
+     * @return the URI
+     */
+    URI uri();
+
+    /**
+     * Where the domain lives, for messages: a directory, a server address.
+     *
+     * @return a human-readable location
+     */
+    String location();
+
+    /**
+     * The domain's directory, for transports that keep one.
+     *
+     * @return the directory, or empty
+     */
+    default Optional<Path> directory() {
+        return Optional.empty();
+    }
+
+    /**
+     * The environment a child process needs to open this same domain with {@code Comm.current()}:
+     * at least {@code LITECOMM_URL}. Used by the process manager.
+     *
+     * @return variable to value
+     */
+    Map<String, String> childEnvironment();
 
     /**
      * Opens a queue, creating it with {@code spec} if it does not exist. Concurrent creators in any
@@ -42,7 +91,27 @@ public interface Transport extends AutoCloseable {
      */
     boolean delete(String name);
 
-    /** Releases this process's resources in the domain. */
+    /**
+     * The domain's shared store, opened (and created) on first call; the same object afterwards.
+     * Closed by {@link #close()}.
+     *
+     * @return the store
+     * @throws CorruptStorageException if it is damaged or foreign
+     */
+    SharedStore sharedStore();
+
+    /**
+     * Waits until any of the queues may have a message for {@link MessageQueue#poll()}, or is
+     * closed, or the deadline passes. May return early or spuriously: the caller polls again. Returns
+     * at once, with the interrupt status kept, if the thread is interrupted.
+     *
+     * @param queues queues of this transport, at least one
+     * @param deadlineNanos {@link System#nanoTime()} to give up at; {@link Long#MAX_VALUE} for none
+     * @param mode how to wait
+     */
+    void awaitAnyReadable(List<? extends MessageQueue> queues, long deadlineNanos, WaitMode mode);
+
+    /** Releases this process's resources in the domain: threads, descriptors, mappings, connections. */
     @Override
     void close();
 }

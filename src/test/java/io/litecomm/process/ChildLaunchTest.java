@@ -199,7 +199,7 @@ class ChildLaunchTest {
                 Duration.ofSeconds(60), false);
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
         try {
-            ChildSupervisor ghost = new ChildSupervisor(spec, domain, scheduler);
+            ChildSupervisor ghost = new ChildSupervisor(spec, Map.of(ChildCommand.ENV_DOMAIN, domain.toString()), scheduler);
             IllegalStateException e = assertThrows(IllegalStateException.class, ghost::start);
             assertTrue(e.getMessage().contains("exitCode=" + ChildMain.START_FAILED_EXIT), e.getMessage());
             assertTrue(e.getMessage().contains(ChildMain.START_FAILED + "cannot load the main class: mainClass=no.such.Ghost"),

@@ -1,6 +1,7 @@
 package io.litecomm.mapped.file;
 
 import io.litecomm.spi.TransportException;
+import io.litecomm.spi.TransportInterruptedException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
@@ -344,7 +345,7 @@ public final class FileLocks {
     }
 
     /** Thrown when a thread is interrupted while taking a lock. */
-    public static final class LockInterruptedException extends RuntimeException {
+    public static final class LockInterruptedException extends TransportInterruptedException {
         private static final long serialVersionUID = 1L;
 
         LockInterruptedException(String message) {

@@ -16,7 +16,7 @@ import io.litecomm.mapped.inspect.MailboxHeader;
 import io.litecomm.mapped.inspect.MailboxLayout;
 import io.litecomm.spi.CorruptStorageException;
 import io.litecomm.spi.MessageQueue;
-import io.litecomm.spi.Wakeups;
+import io.litecomm.spi.WaitMode;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
  * No system call and no lock on the message path.
  */
 public final class Mailbox implements MessageQueue, Wakeups {
+
+    private final MailboxWaits waits;
 
     private static final VarHandle LONGS =
             MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -101,7 +103,8 @@ public final class Mailbox implements MessageQueue, Wakeups {
     private volatile String damage;
 
     Mailbox(String name, Path file, MappedByteBuffer buffer, MailboxHeader header, Object fileKey,
-            FileLocks.Handle locks, long recoveryNanos) {
+            FileLocks.Handle locks, long recoveryNanos, MailboxWaits waits) {
+        this.waits = waits;
         this.name = name;
         this.file = file;
         this.buffer = buffer;
@@ -155,18 +158,87 @@ public final class Mailbox implements MessageQueue, Wakeups {
             return CLOSED; // before the producer slot: a deleted channel's slot lock may be gone already
         }
         int entry = producers.acquireEntry();
+        int result;
         try {
-            return claimAndWrite(payload, frame, entry);
+            result = claimAndWrite(payload, frame, entry);
         } catch (InternalError fault) {
             throw truncated(fault);
         } finally {
             producers.releaseEntry(entry);
         }
+        if (result == OFFERED) {
+            int sleepers = sleeperMask();
+            if (sleepers != 0) {
+                waits.ring(this, sleepers);
+            }
+        }
+        return result;
     }
 
     @Override
-    public RuntimeException faulted(InternalError fault) {
-        return truncated(fault);
+    public void checkStorage(Error error) {
+        if (error instanceof InternalError fault) {
+            CorruptStorageException failure = truncated(fault);
+            if (damage != null) {
+                throw failure;
+            }
+        }
+    }
+
+    @Override
+    public void awaitReadable(long deadlineNanos, WaitMode mode) {
+        waits.awaitReadable(this, deadlineNanos, mode);
+    }
+
+    @Override
+    public void awaitWritable(int length, long deadlineNanos, WaitMode mode) {
+        waits.awaitWritable(this, length, deadlineNanos, mode);
+    }
+
+    /**
+     * Whether a poll would find a committed record at the head now, or the mailbox is closed: one
+     * or two reads of the mapping, no write.
+     *
+     * @return {@code true} if a poll may take a message or see the close
+     */
+    boolean readable() {
+        long head = headVolatile();
+        int base = MailboxLayout.recordOffset((int) (head & mask));
+        return (long) LONGS.getAcquire(buffer, base + RECORD_TAG_OFFSET) == MailboxLayout.tagOf(head)
+                || (tailVolatile() & CLOSED_BIT) != 0;
+    }
+
+    /**
+     * Whether a claim for a payload of {@code length} bytes would find room now, or the mailbox is
+     * closed (the same arithmetic as a claim).
+     *
+     * @param length the payload's length
+     * @return {@code true} if an offer may succeed or see the close
+     */
+    boolean writable(int length) {
+        long tail = tailVolatile();
+        if ((tail & CLOSED_BIT) != 0) {
+            return true;
+        }
+        int frame = MailboxLayout.frameLength(length);
+        int toEnd = capacity - (int) (tail & mask);
+        int required = frame <= toEnd ? frame : toEnd + frame;
+        return tail + required - headVolatile() <= capacity;
+    }
+
+    /**
+     * What an idle receiver does now and then instead of polling: look for damage and for a claim
+     * left uncommitted by a dead producer (recovering it after the recovery bound).
+     */
+    void idleCheck() {
+        long head = headVolatile();
+        checkShared();
+        if (recoveryNanos > 0 && tailPosition() > head) {
+            int base = MailboxLayout.recordOffset((int) (head & mask));
+            if ((long) LONGS.getAcquire(buffer, base + RECORD_TAG_OFFSET) != MailboxLayout.tagOf(head)) {
+                watchStuck(head);
+            }
+        }
     }
 
     /**
@@ -501,6 +573,10 @@ public final class Mailbox implements MessageQueue, Wakeups {
                 return false;
             }
             if (LONGS.compareAndSet(buffer, TAIL_OFFSET, tail, tail | CLOSED_BIT)) {
+                int sleepers = sleeperMask();
+                if (sleepers != 0) {
+                    waits.ring(this, sleepers);
+                }
                 return true;
             }
         }
@@ -616,11 +692,6 @@ public final class Mailbox implements MessageQueue, Wakeups {
         } catch (IOException e) {
             return true;
         }
-    }
-
-    @Override
-    public Wakeups wakeups() {
-        return this;
     }
 
     @Override

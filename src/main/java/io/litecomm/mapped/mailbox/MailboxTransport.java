@@ -8,7 +8,6 @@ import io.litecomm.mapped.inspect.MailboxLayout;
 import io.litecomm.spi.CorruptStorageException;
 import io.litecomm.spi.MessageQueue;
 import io.litecomm.spi.QueueSpec;
-import io.litecomm.spi.Transport;
 import io.litecomm.spi.TransportException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -25,13 +24,14 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The default transport: one mailbox file {@code <name>.chan} per queue in a domain directory.
+ * The channels of a mapped domain: one mailbox file {@code <name>.chan} per queue in the domain
+ * directory. The domain's {@code MappedTransport} holds one and adds the shared store.
  *
  * <p>A mapping outlives the {@code FileChannel} it came from, so files are closed right after
  * mapping: no descriptor is held per queue and no {@code FileLock} of another user of the file in
  * this JVM can be dropped by closing one.
  */
-public final class MailboxTransport implements Transport {
+public final class MailboxTransport implements AutoCloseable {
 
     /** File name suffix of mailbox files. */
     public static final String SUFFIX = ".chan";
@@ -41,9 +41,12 @@ public final class MailboxTransport implements Transport {
 
     private final DomainDirectory domain;
     private final long recoveryNanos;
+    private final MailboxWaits waits;
+    /** Doorbells this object made itself (and so closes), or {@code null} when they are its owner's. */
+    private final Doorbells ownBells;
 
     /**
-     * Opens the transport on a domain.
+     * Opens the mailboxes of a domain, with their own doorbells and the default recovery bound.
      *
      * @param domain the domain directory
      */
@@ -52,15 +55,43 @@ public final class MailboxTransport implements Transport {
     }
 
     /**
-     * Opens the transport on a domain with a recovery bound.
+     * Opens the mailboxes of a domain with a recovery bound, with their own doorbells.
      *
      * @param domain the domain directory
      * @param recovery how long a consumer waits on a claimed but uncommitted record before it
      *     checks whether the claimant died (and, if so, skips the claim); zero never recovers
      */
     public MailboxTransport(DomainDirectory domain, java.time.Duration recovery) {
+        this(domain, recovery, new Doorbells(domain.path()), true, 1_000_000L);
+    }
+
+    /**
+     * Opens the mailboxes of a domain.
+     *
+     * @param domain the domain directory
+     * @param recovery the recovery bound (see above)
+     * @param doorbells the domain's doorbells, closed by the caller
+     * @param maxParkNanos the longest park of a waiting caller
+     */
+    public MailboxTransport(DomainDirectory domain, java.time.Duration recovery, Doorbells doorbells, long maxParkNanos) {
+        this(domain, recovery, doorbells, false, maxParkNanos);
+    }
+
+    private MailboxTransport(DomainDirectory domain, java.time.Duration recovery, Doorbells doorbells, boolean own,
+            long maxParkNanos) {
         this.domain = domain;
         this.recoveryNanos = recovery.toNanos();
+        this.waits = new MailboxWaits(doorbells, maxParkNanos);
+        this.ownBells = own ? doorbells : null;
+    }
+
+    /**
+     * The waits of this domain's mailboxes.
+     *
+     * @return the waits
+     */
+    public MailboxWaits waits() {
+        return waits;
     }
 
     /**
@@ -73,7 +104,13 @@ public final class MailboxTransport implements Transport {
         return domain.path().resolve(name + SUFFIX);
     }
 
-    @Override
+    /**
+     * Opens a mailbox, creating its file with {@code spec} if absent (see {@code Transport}).
+     *
+     * @param name queue name, already validated
+     * @param spec how to create it
+     * @return the mailbox
+     */
     public MessageQueue openOrCreate(String name, QueueSpec spec) {
         MailboxFile.checkSpec(spec);
         Path file = fileOf(name);
@@ -89,7 +126,12 @@ public final class MailboxTransport implements Transport {
                 + " reason=it kept disappearing (deleted concurrently)");
     }
 
-    @Override
+    /**
+     * Opens an existing mailbox.
+     *
+     * @param name queue name, already validated
+     * @return the mailbox, or empty if its file does not exist
+     */
     public Optional<MessageQueue> openExisting(String name) {
         Path file = fileOf(name);
         try {
@@ -128,7 +170,7 @@ public final class MailboxTransport implements Transport {
             MappedByteBuffer buffer = locks.map(length);
             MailboxHeader header = MailboxFile.validate(buffer, length, file);
             Object fileKey = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-            return new Mailbox(name, file, buffer, header, fileKey, locks, recoveryNanos);
+            return new Mailbox(name, file, buffer, header, fileKey, locks, recoveryNanos, waits);
         } catch (IOException e) {
             locks.close();
             throw new TransportException("cannot map mailbox: file=" + file + " cause=" + e, e);
@@ -138,7 +180,11 @@ public final class MailboxTransport implements Transport {
         }
     }
 
-    @Override
+    /**
+     * Names of every mailbox file in the domain.
+     *
+     * @return the names, sorted
+     */
     public List<String> list() {
         List<String> names = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(domain.path(), "*" + SUFFIX)) {
@@ -155,7 +201,12 @@ public final class MailboxTransport implements Transport {
         return names;
     }
 
-    @Override
+    /**
+     * Closes a mailbox for everybody and removes its file.
+     *
+     * @param name queue name
+     * @return {@code true} if it existed
+     */
     public boolean delete(String name) {
         Path file = fileOf(name);
         return domain.withLock(() -> {
@@ -175,8 +226,13 @@ public final class MailboxTransport implements Transport {
         });
     }
 
+    /** Ends every wait on these mailboxes (and closes the doorbells if they are this object's own). */
     @Override
     public void close() {
-        // mappings are released by the garbage collector; nothing is held open
+        // mappings are released by the garbage collector; nothing else is held open
+        waits.close();
+        if (ownBells != null) {
+            ownBells.close();
+        }
     }
 }

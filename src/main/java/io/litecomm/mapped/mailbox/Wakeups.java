@@ -1,4 +1,4 @@
-package io.litecomm.spi;
+package io.litecomm.mapped.mailbox;
 
 /**
  * Optional capability of a {@link MessageQueue}: a table of sleeping receivers in the queue's
@@ -6,7 +6,7 @@ package io.litecomm.spi;
  * doorbell, re-checks the queue, then sleeps; a sender commits, then (after a full fence) reads
  * the table and rings every registered doorbell.
  */
-public interface Wakeups {
+interface Wakeups {
 
     /**
      * Registers a sleeping receiver.

@@ -1,0 +1,17 @@
+package io.litecomm.contract;
+
+import java.net.URI;
+import java.nio.file.Path;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The {@link ChannelContract} on the mapped-file transport: a domain directory per test. */
+class MappedChannelContractTest extends ChannelContract {
+
+    @TempDir
+    Path dir;
+
+    @Override
+    protected URI newDomain() {
+        return dir.resolve("domain").toUri();
+    }
+}
