@@ -83,7 +83,7 @@ if [ "${BENCH_NO_REDIS:-0}" != 1 ]; then
 fi
 
 REVISION="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-CHANGED=$(git status --porcelain -- src/main 2>/dev/null | wc -l)
+CHANGED=$(git status --porcelain -- src/main 2>/dev/null | wc -l || true)
 if [ "$CHANGED" -gt 0 ]; then REVISION="$REVISION + $CHANGED uncommitted change(s) in src/main"; fi
 
 LIMIT=1250
