@@ -128,13 +128,15 @@ public final class ProcessManager implements AutoCloseable {
             throw new IllegalArgumentException(e.getMessage() + " name=" + name, e);
         }
         ChildLaunch launch = ChildLaunch.of(name, mainClass, compiler);
+        // first: a transport that children cannot join (mem:) refuses here, before anything is created
+        Map<String, String> domainEnvironment = comm.childEnvironment();
         comm.channel(name + "-active");
         comm.channel(name + "-passive");
         ChildSpec spec = new ChildSpec(name, mainClass.getName(), List.of(args), options.jvmArgs(),
                 options.environment(), options.workingDirectory(), rule(options), options.stopGracePeriod(),
                 options.exitWithParent(), launch, OutputMode.valueOf(options.output().name()), options.startTimeout(),
                 !options.forwardChildLogs());
-        ChildSupervisor supervisor = new ChildSupervisor(spec, comm.childEnvironment(), scheduler);
+        ChildSupervisor supervisor = new ChildSupervisor(spec, domainEnvironment, scheduler);
         comm.libraryChannel(name + CONTROL_SUFFIX).onReceive(request -> onControl(supervisor, request));
         children.put(name, supervisor);
     }

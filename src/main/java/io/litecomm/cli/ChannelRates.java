@@ -1,5 +1,7 @@
 package io.litecomm.cli;
 
+import io.litecomm.mapped.inspect.MailboxReader;
+
 /**
  * Counts the messages that arrive on one channel between two looks, for {@code stat}. Messages
  * in are counted by walking the records claimed since the last look (still intact unless a whole
@@ -41,7 +43,7 @@ final class ChannelRates {
     record Rates(double messagesIn, double messagesOut, double bytesIn, double bytesOut) {
     }
 
-    ChannelRates(MailboxView view) {
+    ChannelRates(MailboxReader view) {
         this.cursor = view.tail();
     }
 
@@ -51,7 +53,7 @@ final class ChannelRates {
      * @param view the channel
      * @return the sample, also remembered as the last one
      */
-    Sample sample(MailboxView view) {
+    Sample sample(MailboxReader view) {
         advance(view);
         last = new Sample(System.nanoTime(), view.head(), view.tail(), view.size(), messagesIn, view.closed(),
                 view.liveProducerPids().size());
@@ -63,9 +65,9 @@ final class ChannelRates {
     }
 
     /** Counts the records committed since the cursor; stops at one still being written. */
-    private void advance(MailboxView view) {
+    private void advance(MailboxReader view) {
         while (true) {
-            MailboxView.Slot slot = view.peek(cursor, false);
+            MailboxReader.Slot slot = view.peek(cursor, false);
             switch (slot.kind()) {
                 case MESSAGE -> {
                     messagesIn++;

@@ -2,8 +2,11 @@ package io.litecomm.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.litecomm.mapped.store.PubSubRing;
-import io.litecomm.mapped.store.StoragePage;
+import io.litecomm.mapped.inspect.DomainFiles;
+import io.litecomm.mapped.inspect.Findings;
+import io.litecomm.mapped.inspect.MailboxCheck;
+import io.litecomm.mapped.inspect.PubSubCheck;
+import io.litecomm.mapped.inspect.StoragePageCheck;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -13,6 +16,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
 
 /** {@code litecomm check}: validates every litecomm file of a domain, read-only, and reports what is wrong. */
 final class CheckCommand implements Command {
@@ -63,15 +67,15 @@ final class CheckCommand implements Command {
         List<FileReport> reports = new ArrayList<>();
         reports.add(checkDirectory(dir));
         for (String name : Domains.channelNames(dir)) {
-            reports.add(MailboxCheck.check(Domains.fileOf(dir, name)));
+            reports.add(check(Domains.fileOf(dir, name), "channel", MailboxCheck::check));
         }
-        Path page = dir.resolve(StoragePage.FILE_NAME);
+        Path page = dir.resolve(DomainFiles.STORAGE_PAGE);
         if (Files.exists(page, LinkOption.NOFOLLOW_LINKS)) {
-            reports.add(StorageCheck.check(page));
+            reports.add(check(page, "shared memory page", StoragePageCheck::check));
         }
-        Path ring = dir.resolve(PubSubRing.FILE_NAME);
+        Path ring = dir.resolve(DomainFiles.PUBSUB_RING);
         if (Files.exists(ring, LinkOption.NOFOLLOW_LINKS)) {
-            reports.add(PubSubCheck.check(ring));
+            reports.add(check(ring, "pub/sub ring", PubSubCheck::check));
         }
         int bad = (int) reports.stream().filter(report -> !report.ok()).count();
         try {
@@ -87,6 +91,15 @@ final class CheckCommand implements Command {
             }
         }
         return bad == 0 ? LitecommCli.OK : LitecommCli.FAILURE;
+    }
+
+    /** Checks a file's attributes, then its format with the transport's own reader. */
+    private static FileReport check(Path file, String kind, BiConsumer<Path, Findings> format) {
+        FileReport report = new FileReport(file, kind);
+        if (report.checkAttributes()) {
+            format.accept(file, report.findings());
+        }
+        return report;
     }
 
     private static FileReport checkDirectory(Path dir) throws IOException {

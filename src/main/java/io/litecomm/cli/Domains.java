@@ -2,51 +2,54 @@ package io.litecomm.cli;
 
 import io.litecomm.Comm;
 import io.litecomm.ProcessManager;
-import io.litecomm.mapped.mailbox.MailboxTransport;
+import io.litecomm.mapped.inspect.DomainFiles;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
-/** Where a domain is, which channels it holds, and what a channel name may be. */
+/**
+ * Where a domain is, which channels it holds, and what a channel name may be: the library's own
+ * rules ({@link Comm#defaultDirectory()}, {@link Comm#checkChannelName(String)}) and file names
+ * ({@link DomainFiles}), worded for the command line.
+ */
 final class Domains {
-
-    private static final Pattern VALID_NAME = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,199}");
-    /** A channel's dead-letter channel: its name plus this suffix, which may pass the 200 characters. */
-    private static final String DEAD_SUFFIX = ".dead";
 
     private Domains() {
     }
 
     /**
-     * The directory {@code Comm.current()} would use: the managing parent's domain, else
-     * {@code $LITECOMM_DIR}, else {@code /dev/shm/litecomm-<user>} where {@code /dev/shm} is usable,
-     * else {@code <tmpdir>/litecomm-<user>}.
+     * The directory {@code Comm.current()} would use: {@code $LITECOMM_URL} if set (the tool reads
+     * mapped-file domains only, so it must be a {@code file:} URI), else {@link Comm#defaultDirectory()}.
      *
      * @param env the environment
-     * @param shm the shared-memory directory, normally {@code /dev/shm}
-     * @param tmp the temporary directory
-     * @param user the user name
      * @return the directory
+     * @throws Failure if {@code $LITECOMM_URL} names a domain that is not a directory of files
      */
-    static Path defaultDirectory(Map<String, String> env, Path shm, Path tmp, String user) {
-        for (String variable : List.of(Comm.ENV_DOMAIN, Comm.ENV_DIR)) {
-            String value = env.get(variable);
-            if (value != null && !value.isEmpty()) {
-                return Path.of(value);
-            }
+    static Path defaultDirectory(Map<String, String> env) {
+        String url = env.get(Comm.ENV_URL);
+        if (url == null || url.isEmpty()) {
+            return Comm.defaultDirectory();
         }
-        String leaf = "litecomm-" + user;
-        if (Files.isDirectory(shm) && Files.isWritable(shm)) {
-            return shm.resolve(leaf);
+        URI uri;
+        try {
+            uri = new URI(url);
+        } catch (URISyntaxException e) {
+            throw new Failure("bad " + Comm.ENV_URL + ": value=" + url + " cause=" + e.getMessage());
         }
-        return tmp.resolve(leaf);
+        if (!DomainFiles.SCHEME.equalsIgnoreCase(uri.getScheme())) {
+            throw new Failure("not a directory domain: " + Comm.ENV_URL + "=" + url
+                    + " (the tool reads file: domains; give one with --dir DIR)");
+        }
+        try {
+            return DomainFiles.directoryOf(uri);
+        } catch (IllegalArgumentException e) {
+            throw new Failure("bad " + Comm.ENV_URL + ": " + e.getMessage());
+        }
     }
 
     /**
@@ -55,8 +58,20 @@ final class Domains {
      * @return the directory
      */
     static Path defaultDirectory() {
-        return defaultDirectory(System.getenv(), Path.of("/dev/shm"), Path.of(System.getProperty("java.io.tmpdir")),
-                System.getProperty("user.name"));
+        return defaultDirectory(System.getenv());
+    }
+
+    /**
+     * The default directory for the help text: the directory, or why there is none.
+     *
+     * @return a path or a sentence
+     */
+    static String describeDefault() {
+        try {
+            return defaultDirectory().toString();
+        } catch (Failure e) {
+            return e.getMessage();
+        }
     }
 
     /**
@@ -78,15 +93,12 @@ final class Domains {
     }
 
     /**
-     * Checks a channel name: names become file names, so only litecomm's alphabet passes.
+     * Checks the name of a channel the tool sends to or receives from through the public API, which
+     * refuses the library's reserved names.
      *
      * @param name the name
      * @return the name
-     * @throws UsageException if it is not a valid channel name
-     */
-    /**
-     * Checks the name of a channel the tool sends to or receives from through the public API, which
-     * refuses the library's reserved names.
+     * @throws UsageException if it is not a valid channel name, or a reserved one
      */
     static String checkUserName(String name) {
         if (name.endsWith(ProcessManager.CONTROL_SUFFIX)) {
@@ -96,14 +108,23 @@ final class Domains {
         return checkName(name);
     }
 
+    /**
+     * Checks a channel name with the library's rule: names become file names, so only litecomm's
+     * alphabet passes.
+     *
+     * @param name the name
+     * @return the name
+     * @throws UsageException if it is not a valid channel name
+     */
     static String checkName(String name) {
-        String base = name.endsWith(DEAD_SUFFIX) && name.length() > DEAD_SUFFIX.length()
-                ? name.substring(0, name.length() - DEAD_SUFFIX.length()) : name;
-        if (!VALID_NAME.matcher(base).matches()) {
-            throw new UsageException("invalid channel name: '" + name
-                    + "' (1 to 200 of [A-Za-z0-9._-], not starting with '.' or '-')");
+        try {
+            return Comm.checkChannelName(name);
+        } catch (IllegalArgumentException e) {
+            String message = e.getMessage();
+            int rule = message.indexOf(" rule=");
+            throw new UsageException("invalid channel name: '" + name + "'"
+                    + (rule < 0 ? " (" + message + ")" : " (" + message.substring(rule + " rule=".length()) + ")"));
         }
-        return name;
     }
 
     /**
@@ -125,7 +146,7 @@ final class Domains {
      * @return its path
      */
     static Path fileOf(Path dir, String listed) {
-        return dir.resolve(listed + MailboxTransport.SUFFIX);
+        return DomainFiles.channelFile(dir, listed);
     }
 
     /**
@@ -136,18 +157,10 @@ final class Domains {
      * @throws Failure if the directory cannot be read
      */
     static List<String> channelNames(Path dir) {
-        List<String> names = new ArrayList<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "*" + MailboxTransport.SUFFIX)) {
-            for (Path file : files) {
-                String fileName = file.getFileName().toString();
-                if (!fileName.startsWith(".")) {
-                    names.add(fileName.substring(0, fileName.length() - MailboxTransport.SUFFIX.length()));
-                }
-            }
+        try {
+            return DomainFiles.channelNames(dir);
         } catch (IOException e) {
             throw new Failure("cannot list domain: dir=" + dir + " cause=" + e, e);
         }
-        Collections.sort(names);
-        return names;
     }
 }

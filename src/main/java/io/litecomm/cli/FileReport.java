@@ -1,28 +1,19 @@
 package io.litecomm.cli;
 
+import io.litecomm.mapped.inspect.Findings;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 /** What {@code check} found in one file: problems (the file is corrupt or refused), notes, and a summary. */
 final class FileReport {
 
-    private static final long LOCK_WAIT_NANOS = TimeUnit.SECONDS.toNanos(1);
-
     private final Path file;
     private final String kind;
-    private final List<String> problems = new ArrayList<>();
-    private final List<String> notes = new ArrayList<>();
-    private String summary = "";
+    private final Findings findings = new Findings();
 
     FileReport(Path file, String kind) {
         this.file = file;
@@ -37,34 +28,34 @@ final class FileReport {
         return kind;
     }
 
+    /** What checking the file found; the format checks of {@code mapped.inspect} fill it. */
+    Findings findings() {
+        return findings;
+    }
+
     List<String> problems() {
-        return problems;
+        return findings.problems();
     }
 
     List<String> notes() {
-        return notes;
+        return findings.notes();
     }
 
     String summary() {
-        return summary;
+        return findings.summary();
     }
 
     boolean ok() {
-        return problems.isEmpty();
+        return findings.ok();
     }
 
     FileReport problem(String problem) {
-        problems.add(problem);
-        return this;
-    }
-
-    FileReport note(String note) {
-        notes.add(note);
+        findings.problem(problem);
         return this;
     }
 
     void summary(String text) {
-        this.summary = text;
+        findings.summary(text);
     }
 
     /**
@@ -113,33 +104,5 @@ final class FileReport {
                 Files.deleteIfExists(probe);
             }
         }
-    }
-
-    /**
-     * Takes a shared lock on a file's writer-lock byte, so writers (who lock it exclusively) wait
-     * while the file is checked; gives up after a second if a writer holds it.
-     *
-     * @param channel the file, open for reading
-     * @param writerLock the offset of the writer-lock byte
-     * @return the lock, or {@code null} if it could not be had (then a note says so)
-     */
-    FileLock lockOutWriters(FileChannel channel, long writerLock) {
-        long start = System.nanoTime();
-        while (true) {
-            try {
-                FileLock lock = channel.tryLock(writerLock, 1, true);
-                if (lock != null) {
-                    return lock;
-                }
-            } catch (IOException | OverlappingFileLockException e) {
-                break;
-            }
-            if (System.nanoTime() - start > LOCK_WAIT_NANOS) {
-                break;
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-        }
-        note("checked while a writer held the file: a problem may be a write in progress");
-        return null;
     }
 }

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.litecomm.spi.CorruptStorageException;
+import io.litecomm.mapped.inspect.CorruptFormatException;
+import io.litecomm.mapped.inspect.InspectedFile;
+import io.litecomm.mapped.inspect.MailboxReader;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -119,14 +121,16 @@ final class Invocation {
      * @return the view; close it
      * @throws Failure if there is no such channel or its file is damaged or refused
      */
-    MailboxView openChannel(String name) {
+    MailboxReader openChannel(String name) {
         Path file = Domains.channelFile(existingDomain(), name);
         try {
-            return MailboxView.open(file);
+            return MailboxReader.open(file);
         } catch (NoSuchFileException e) {
             throw new Failure("no such channel: channel=" + name + " dir=" + domain);
-        } catch (CorruptStorageException e) {
+        } catch (CorruptFormatException e) {
             throw new Failure("corrupt file: " + e.location() + ": " + e.problem(), e);
+        } catch (InspectedFile.RefusedException e) {
+            throw new Failure(e.getMessage(), e);
         } catch (IOException e) {
             throw new Failure("cannot read channel: file=" + file + " cause=" + e, e);
         }

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.litecomm.Comm;
 import io.litecomm.SharedMemory;
-import io.litecomm.mapped.store.StoragePage;
+import io.litecomm.mapped.inspect.DomainFiles;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -73,7 +73,7 @@ final class KvCommand implements Command {
                     : Payloads.parseJson(text, "value");
             return set(invocation, key, invocation.mapper().treeToValue(node, Object.class));
         }
-        boolean exists = Files.exists(invocation.existingDomain().resolve(StoragePage.FILE_NAME), LinkOption.NOFOLLOW_LINKS);
+        boolean exists = Files.exists(invocation.existingDomain().resolve(DomainFiles.STORAGE_PAGE), LinkOption.NOFOLLOW_LINKS);
         if (!exists) {
             if (action.equals("ls")) {
                 printAll(invocation, Map.of(), 0);

@@ -182,8 +182,9 @@ public final class LitecommCli {
         text.append("""
 
                 Options of every command:
-                  --dir DIR   the domain directory; default: $LITECOMM_DIR, else /dev/shm/litecomm-$USER,
-                              else $TMPDIR/litecomm-$USER (here: %s)
+                  --dir DIR   the domain directory; default: $LITECOMM_URL (a file: URI), else
+                              $LITECOMM_DIR, else /dev/shm/litecomm-$USER, else $TMPDIR/litecomm-$USER
+                              (here: %s)
                   --json      machine-readable output: one JSON document per line
                   -h, --help  this help; 'litecomm COMMAND --help' explains a command
 
@@ -192,7 +193,7 @@ public final class LitecommCli {
                 Exit status: 0 success; 1 failure (no such domain, channel or key, timed out,
                 corrupt file); 2 usage error. A reader that goes away (litecomm kv ls | head -1)
                 is no failure: the command stops at its next line of output and exits with 0.
-                """.formatted(Domains.defaultDirectory()));
+                """.formatted(Domains.describeDefault()));
         return text.toString();
     }
 }

@@ -2,7 +2,9 @@ package io.litecomm.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.litecomm.spi.CorruptStorageException;
+import io.litecomm.mapped.inspect.CorruptFormatException;
+import io.litecomm.mapped.inspect.DomainFiles;
+import io.litecomm.mapped.inspect.MailboxReader;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -33,10 +35,10 @@ final class LsCommand implements Command {
     record Info(String name, Path file, String type, int capacity, int maxMessage, int messages, long usedBytes,
                 long head, long tail, boolean closed, List<Long> producers, int sleepers, long created) {
 
-        static Info of(MailboxView view) {
+        static Info of(MailboxReader view) {
             long head = view.head();
             long tail = view.tail();
-            return new Info(view.name(), view.file(), view.header().typeDescriptor(), view.capacity(),
+            return new Info(DomainFiles.channelName(view.file()), view.file(), view.header().typeDescriptor(), view.capacity(),
                     view.header().maxMessage(), view.size(), Math.max(0, tail - head), head, tail, view.closed(),
                     view.liveProducerPids(), view.sleepingReceivers(), view.created());
         }
@@ -84,15 +86,15 @@ final class LsCommand implements Command {
         List<String> errors = new ArrayList<>();
         for (String name : names) {
             Path file = Domains.fileOf(dir, name);
-            try (MailboxView view = MailboxView.open(file)) {
+            try (MailboxReader view = MailboxReader.open(file)) {
                 infos.add(Info.of(view));
             } catch (NoSuchFileException e) {
                 if (named) {
                     errors.add("no such channel: channel=" + name + " dir=" + dir);
                 }
-            } catch (CorruptStorageException e) {
+            } catch (CorruptFormatException e) {
                 errors.add("corrupt file: " + e.location() + ": " + e.problem());
-            } catch (Failure | IOException e) {
+            } catch (IOException e) {
                 errors.add(e.getMessage());
             }
         }

@@ -2,6 +2,7 @@ package io.litecomm.cli;
 
 import io.litecomm.Channel;
 import io.litecomm.Comm;
+import io.litecomm.mapped.inspect.MailboxReader;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
@@ -56,7 +57,7 @@ final class RecvCommand implements Command {
         long count = args.number("--count", 1, 1);
         Deadline deadline = Deadline.of(args);
         String descriptor;
-        try (MailboxView view = invocation.openChannel(name)) {
+        try (MailboxReader view = invocation.openChannel(name)) {
             descriptor = view.header().typeDescriptor(); // closed before the Comm maps the file
         }
         try (Comm comm = Comm.open(invocation.domain())) {

@@ -3,6 +3,7 @@ package io.litecomm.cli;
 import io.litecomm.Channel;
 import io.litecomm.ChannelOptions;
 import io.litecomm.Comm;
+import io.litecomm.mapped.inspect.MailboxReader;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.time.Duration;
@@ -69,7 +70,7 @@ final class SendCommand implements Command {
             }
         }
         String descriptor;
-        try (MailboxView view = invocation.openChannel(name)) {
+        try (MailboxReader view = invocation.openChannel(name)) {
             descriptor = view.header().typeDescriptor(); // closed before the Comm maps the file and takes its locks
         }
         List<byte[]> messages = new ArrayList<>();

@@ -2,7 +2,8 @@ package io.litecomm.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.litecomm.spi.CorruptStorageException;
+import io.litecomm.mapped.inspect.CorruptFormatException;
+import io.litecomm.mapped.inspect.MailboxReader;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -83,7 +84,7 @@ final class StatCommand implements Command {
     }
 
     /** A channel being watched: its read-only view and its counters. */
-    private record Watched(MailboxView view, ChannelRates rates) {
+    private record Watched(MailboxReader view, ChannelRates rates) {
     }
 
     /** Samples every channel, opening new ones and dropping deleted or replaced ones. */
@@ -99,9 +100,9 @@ final class StatCommand implements Command {
         for (String name : present) {
             if (!watched.containsKey(name)) {
                 try {
-                    MailboxView view = MailboxView.open(Domains.fileOf(dir, name));
+                    MailboxReader view = MailboxReader.open(Domains.fileOf(dir, name));
                     watched.put(name, new Watched(view, new ChannelRates(view)));
-                } catch (IOException | CorruptStorageException | Failure e) {
+                } catch (IOException | CorruptFormatException e) {
                     continue; // deleted meanwhile, or corrupt: 'litecomm check' reports it
                 }
             }

@@ -1,5 +1,6 @@
 package io.litecomm.cli;
 
+import io.litecomm.mapped.inspect.MailboxReader;
 import java.util.Set;
 
 /**
@@ -59,12 +60,12 @@ final class TailCommand implements Command {
         args.noMoreThan(1);
         long count = args.number("--count", 0, 1);
         Deadline deadline = Deadline.of(args);
-        try (MailboxView view = invocation.openChannel(channel)) {
+        try (MailboxReader view = invocation.openChannel(channel)) {
             String descriptor = view.header().typeDescriptor();
             long position = args.flag("--new") ? view.tail() : view.head();
             long printed = 0;
             while (count == 0 || printed < count) {
-                MailboxView.Slot slot = view.peek(position, true);
+                MailboxReader.Slot slot = view.peek(position, true);
                 switch (slot.kind()) {
                     case MESSAGE -> {
                         print(invocation, channel, slot, descriptor);
@@ -80,10 +81,10 @@ final class TailCommand implements Command {
                     }
                     case CORRUPT -> throw new Failure("corrupt file: " + view.file() + ": " + slot.problem());
                     default -> {
-                        if (slot.kind() == MailboxView.Kind.PENDING) {
+                        if (slot.kind() == MailboxReader.Kind.PENDING) {
                             failIfUnclaimed(view, position);
                         }
-                        if (slot.kind() == MailboxView.Kind.END && view.closed() && position >= view.tail()) {
+                        if (slot.kind() == MailboxReader.Kind.END && view.closed() && position >= view.tail()) {
                             return LitecommCli.OK;
                         }
                         if (deadline.expired()) {
@@ -97,7 +98,7 @@ final class TailCommand implements Command {
         }
     }
 
-    private static void failIfUnclaimed(MailboxView view, long position) {
+    private static void failIfUnclaimed(MailboxReader view, long position) {
         String problem = view.unclaimedProblem(position);
         if (problem != null) {
             throw new Failure("corrupt file: " + view.file() + ": " + problem);
@@ -112,7 +113,7 @@ final class TailCommand implements Command {
         return LitecommCli.FAILURE;
     }
 
-    private static void print(Invocation invocation, String channel, MailboxView.Slot slot, String descriptor) {
+    private static void print(Invocation invocation, String channel, MailboxReader.Slot slot, String descriptor) {
         if (invocation.json()) {
             invocation.printJson(Payloads.put(invocation.object().put("channel", channel).put("position", slot.position()),
                     invocation, slot.payload(), descriptor));

@@ -1,6 +1,7 @@
 package io.litecomm.mapped;
 
 import io.litecomm.mapped.file.DomainDirectory;
+import io.litecomm.mapped.inspect.DomainFiles;
 import io.litecomm.mapped.mailbox.Doorbells;
 import io.litecomm.mapped.mailbox.MailboxTransport;
 import io.litecomm.mapped.store.MappedSharedStore;
@@ -76,24 +77,9 @@ public final class MappedTransport implements Transport {
         return new MappedTransport(normal, domain, context, recovery, capacity);
     }
 
-    /** The directory of a {@code file:} URI: {@code file:///abs/path}, or {@code file:relative/path}. */
+    /** The directory of a {@code file:} URI: {@link DomainFiles#directoryOf(URI)}. */
     static Path directoryOf(URI uri) {
-        if (!SCHEME.equalsIgnoreCase(uri.getScheme())) {
-            throw new IllegalArgumentException("not a file: URI: uri=" + uri);
-        }
-        if (uri.getRawFragment() != null || uri.getRawAuthority() != null && !uri.getRawAuthority().isEmpty()) {
-            throw new IllegalArgumentException("a file: URI names a local directory, without host or fragment: uri=" + uri);
-        }
-        if (uri.isOpaque()) {
-            String part = uri.getSchemeSpecificPart();
-            int query = part.indexOf('?');
-            return Path.of(query < 0 ? part : part.substring(0, query)).toAbsolutePath().normalize();
-        }
-        String path = uri.getPath();
-        if (path == null || path.isEmpty()) {
-            throw new IllegalArgumentException("a file: URI needs a path: uri=" + uri);
-        }
-        return Path.of(path).toAbsolutePath().normalize();
+        return DomainFiles.directoryOf(uri);
     }
 
     private static URI withQuery(URI base, String rawQuery) {

@@ -49,6 +49,7 @@ public interface MessageQueue {
      *
      * @param payload the bytes; {@code payload.length <= maxMessageLength()}
      * @return {@link #OFFERED}, {@link #FULL} or {@link #CLOSED}
+     * @throws IllegalArgumentException if {@code payload.length > maxMessageLength()}
      */
     int offer(byte[] payload);
 
@@ -99,8 +100,9 @@ public interface MessageQueue {
     /**
      * Waits until {@link #poll()} may find a message, or the queue is closed, or the deadline passes.
      * May return early or spuriously: the caller polls again. Returns at once, with the interrupt
-     * status kept, if the thread is interrupted. A transport waits its own way: on a mapping it
-     * spins, parks or sleeps on a doorbell; over a network it blocks on the server.
+     * status kept, if the thread is interrupted. It need not return on {@code LockSupport.unpark}.
+     * A transport waits its own way: on a mapping it spins, parks or sleeps on a doorbell; over a
+     * network it blocks on the server.
      *
      * @param deadlineNanos {@link System#nanoTime()} to give up at; {@link Long#MAX_VALUE} for none
      * @param mode how to wait

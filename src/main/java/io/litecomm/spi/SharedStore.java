@@ -107,7 +107,13 @@ public interface SharedStore extends AutoCloseable {
     @Override
     void close();
 
-    /** Reads published messages in order. Not thread-safe. */
+    /**
+     * Reads published messages in order. Positions are the transport's own (bytes or sequence
+     * numbers) and only increase. A reader that falls so far behind that messages it has not read
+     * are gone is told how many through {@link TopicSink#missed(long)}, then goes on with what is
+     * still there: every message published after the reader was created is either delivered once or
+     * counted as missed. Not thread-safe.
+     */
     interface TopicReader {
         /**
          * Reads up to {@code limit} messages.

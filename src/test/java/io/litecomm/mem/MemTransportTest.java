@@ -108,6 +108,7 @@ class MemTransportTest {
                     () -> processes.add("child", Child.class));
             assertTrue(e.getMessage().contains("uri=" + uri), e.getMessage());
             assertTrue(e.getMessage().contains("file:"), e.getMessage());
+            assertTrue(comm.getChannels().isEmpty(), "a refused add left channels behind: " + comm.getChannels().keySet());
         }
     }
 

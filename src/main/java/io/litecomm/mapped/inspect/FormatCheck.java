@@ -1,6 +1,5 @@
 package io.litecomm.mapped.inspect;
 
-import io.litecomm.spi.CorruptStorageException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -27,18 +26,18 @@ public final class FormatCheck {
      * @param major the supported major version
      * @param where the file, for messages
      * @return the version word
-     * @throws CorruptStorageException naming expected and actual values and the file
+     * @throws CorruptFormatException naming expected and actual values and the file
      */
     public static int magicAndVersion(ByteBuffer header, long magic, int major, String where) {
         ByteBuffer b = header.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         long actual = b.getLong(MAGIC_OFFSET);
         if (actual != magic) {
-            throw new CorruptStorageException(where, "bad magic: expected=0x" + Long.toHexString(magic)
+            throw new CorruptFormatException(where, "bad magic: expected=0x" + Long.toHexString(magic)
                     + " actual=0x" + Long.toHexString(actual));
         }
         int version = b.getInt(VERSION_OFFSET);
         if (version >>> 16 != major) {
-            throw new CorruptStorageException(where, "unsupported format version: file=" + (version >>> 16) + "."
+            throw new CorruptFormatException(where, "unsupported format version: file=" + (version >>> 16) + "."
                     + (version & 0xFFFF) + " supported=" + major + ".x");
         }
         return version;

@@ -15,7 +15,6 @@ import static io.litecomm.mapped.inspect.MailboxLayout.TYPE_DESCRIPTOR_OFFSET;
 import static io.litecomm.mapped.inspect.MailboxLayout.TYPE_LENGTH_OFFSET;
 import static io.litecomm.mapped.inspect.MailboxLayout.VERSION_OFFSET;
 
-import io.litecomm.spi.CorruptStorageException;
 import io.litecomm.spi.QueueSpec;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -87,7 +86,7 @@ public final class MailboxFile {
      * @param fileLength the file's length
      * @param file the file, for messages
      * @return the header
-     * @throws CorruptStorageException naming the file and what is wrong
+     * @throws CorruptFormatException naming the file and what is wrong
      */
     public static MailboxHeader validate(ByteBuffer buffer, long fileLength, Path file) {
         MailboxHeader header = validateFixed(buffer, fileLength, file);
@@ -103,37 +102,37 @@ public final class MailboxFile {
      * @param fileLength the file's length
      * @param file the file, for messages
      * @return the header
-     * @throws CorruptStorageException naming the file and what is wrong
+     * @throws CorruptFormatException naming the file and what is wrong
      */
     public static MailboxHeader validateFixed(ByteBuffer buffer, long fileLength, Path file) {
         String where = file.toString();
         if (fileLength == 0) {
-            throw new CorruptStorageException(where, "empty file: length=0");
+            throw new CorruptFormatException(where, "empty file: length=0");
         }
         if (fileLength < HEADER_LENGTH) {
-            throw new CorruptStorageException(where, "truncated header: length=" + fileLength
+            throw new CorruptFormatException(where, "truncated header: length=" + fileLength
                     + " expected>=" + HEADER_LENGTH);
         }
         ByteBuffer b = buffer.duplicate().order(ByteOrder.LITTLE_ENDIAN);
         int version = FormatCheck.magicAndVersion(b, MAGIC, MailboxLayout.FORMAT_MAJOR, where);
         int headerLength = b.getInt(HEADER_LENGTH_OFFSET);
         if (headerLength != HEADER_LENGTH) {
-            throw new CorruptStorageException(where, "bad header length: expected=" + HEADER_LENGTH
+            throw new CorruptFormatException(where, "bad header length: expected=" + HEADER_LENGTH
                     + " actual=" + headerLength);
         }
         int capacity = b.getInt(CAPACITY_OFFSET);
         if (capacity < MailboxLayout.MIN_CAPACITY || capacity > MailboxLayout.MAX_CAPACITY
                 || Integer.bitCount(capacity) != 1) {
-            throw new CorruptStorageException(where, "bad capacity: capacity=" + capacity);
+            throw new CorruptFormatException(where, "bad capacity: capacity=" + capacity);
         }
         long expectedLength = MailboxLayout.fileLength(capacity);
         if (fileLength != expectedLength) {
-            throw new CorruptStorageException(where, (fileLength < expectedLength ? "truncated: " : "wrong length: ")
+            throw new CorruptFormatException(where, (fileLength < expectedLength ? "truncated: " : "wrong length: ")
                     + "length=" + fileLength + " expected=" + expectedLength + " capacity=" + capacity);
         }
         int maxMessage = b.getInt(MAX_MESSAGE_OFFSET);
         if (maxMessage < 0 || maxMessage > MailboxLayout.maxPayloadFor(capacity)) {
-            throw new CorruptStorageException(where, "bad maximum message length: max=" + maxMessage
+            throw new CorruptFormatException(where, "bad maximum message length: max=" + maxMessage
                     + " capacity=" + capacity);
         }
         String descriptor = readDescriptor(b, where);
@@ -143,7 +142,7 @@ public final class MailboxFile {
     private static String readDescriptor(ByteBuffer b, String where) {
         int typeLength = b.getInt(TYPE_LENGTH_OFFSET);
         if (typeLength <= 0 || typeLength > TYPE_DESCRIPTOR_MAX) {
-            throw new CorruptStorageException(where, "bad type descriptor length: length=" + typeLength
+            throw new CorruptFormatException(where, "bad type descriptor length: length=" + typeLength
                     + " max=" + TYPE_DESCRIPTOR_MAX);
         }
         ByteBuffer raw = b.slice(TYPE_DESCRIPTOR_OFFSET, typeLength);
@@ -154,14 +153,14 @@ public final class MailboxFile {
                     .decode(raw);
             return chars.toString();
         } catch (CharacterCodingException e) {
-            throw new CorruptStorageException(where, "type descriptor is not UTF-8: length=" + typeLength, e);
+            throw new CorruptFormatException(where, "type descriptor is not UTF-8: length=" + typeLength, e);
         }
     }
 
     private static void checkCounters(ByteBuffer b, int capacity, String where) {
         String problem = MailboxDamage.counters(b.getLong(HEAD_OFFSET), b.getLong(TAIL_OFFSET) & ~CLOSED_BIT, capacity);
         if (problem != null) {
-            throw new CorruptStorageException(where, problem);
+            throw new CorruptFormatException(where, problem);
         }
     }
 }

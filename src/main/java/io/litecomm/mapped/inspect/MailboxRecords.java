@@ -8,7 +8,6 @@ import static io.litecomm.mapped.inspect.MailboxLayout.RECORD_TYPE_OFFSET;
 import static io.litecomm.mapped.inspect.MailboxLayout.TYPE_MESSAGE;
 import static io.litecomm.mapped.inspect.MailboxLayout.TYPE_PADDING;
 
-import io.litecomm.mapped.mailbox.Mailbox;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -21,7 +20,8 @@ import java.nio.ByteOrder;
  * an earlier lap and old payload bytes all fail the tag unless they hold exactly {@code p + 1}.
  *
  * <p>Reads are plain: this is for a file nobody is writing (or whose writers are stuck behind the
- * damage), not for the live protocol of {@link Mailbox}.
+ * damage), not for the live protocol of the mailbox ({@link MailboxReader} reads a live file).
+ * {@link #nextPosition} is the one rule of a committed record's type and length, for both.
  */
 public final class MailboxRecords {
 
@@ -71,18 +71,38 @@ public final class MailboxRecords {
         int length = b.getInt(base + RECORD_LENGTH_OFFSET);
         int check = b.getInt(base + RECORD_TYPE_OFFSET);
         int type = MailboxLayout.typeOf(check);
-        if (check != MailboxLayout.checkWord(type, position, length) || length < 0) {
+        if (check != MailboxLayout.checkWord(type, position, length)) {
             return null;
         }
-        if (type == TYPE_MESSAGE && length <= header.maxMessage()
-                && offset + (long) MailboxLayout.frameLength(length) <= capacity) {
-            return new Found(type, position, length, position + MailboxLayout.frameLength(length));
+        long next = nextPosition(type, position, length, header.maxMessage(), capacity);
+        return next < 0 ? null : new Found(type, position, length, next);
+    }
+
+    /**
+     * Where the record after a committed one starts, by the rules of its type and length: a
+     * message no longer than the maximum that does not run past the ring's end; padding a multiple
+     * of 16 that fits before the ring's end.
+     *
+     * @param type the record's type
+     * @param position its position
+     * @param length its length field
+     * @param maxMessage the channel's largest message
+     * @param capacity ring capacity
+     * @return the next record's position, or -1 if type or length break the rules
+     */
+    public static long nextPosition(int type, long position, int length, int maxMessage, int capacity) {
+        int offset = (int) (position & (capacity - 1));
+        if (length < 0) {
+            return -1;
+        }
+        if (type == TYPE_MESSAGE && length <= maxMessage && offset + (long) MailboxLayout.frameLength(length) <= capacity) {
+            return position + MailboxLayout.frameLength(length);
         }
         if (type == TYPE_PADDING && (length & (RECORD_ALIGNMENT - 1)) == 0
                 && offset + RECORD_HEADER_LENGTH + (long) length <= capacity) {
-            return new Found(type, position, length, position + RECORD_HEADER_LENGTH + length);
+            return position + RECORD_HEADER_LENGTH + length;
         }
-        return null;
+        return -1;
     }
 
     /**

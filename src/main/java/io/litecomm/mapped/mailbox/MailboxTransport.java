@@ -2,6 +2,7 @@ package io.litecomm.mapped.mailbox;
 
 import io.litecomm.mapped.file.DomainDirectory;
 import io.litecomm.mapped.file.FileLocks;
+import io.litecomm.mapped.inspect.DomainFiles;
 import io.litecomm.mapped.inspect.MailboxFile;
 import io.litecomm.mapped.inspect.MailboxHeader;
 import io.litecomm.mapped.inspect.MailboxLayout;
@@ -12,14 +13,11 @@ import io.litecomm.spi.TransportException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
@@ -34,7 +32,7 @@ import java.util.Optional;
 public final class MailboxTransport implements AutoCloseable {
 
     /** File name suffix of mailbox files. */
-    public static final String SUFFIX = ".chan";
+    public static final String SUFFIX = io.litecomm.mapped.inspect.DomainFiles.CHANNEL_SUFFIX;
 
     /** Default recovery bound. */
     public static final java.time.Duration DEFAULT_RECOVERY = java.time.Duration.ofSeconds(2);
@@ -186,19 +184,11 @@ public final class MailboxTransport implements AutoCloseable {
      * @return the names, sorted
      */
     public List<String> list() {
-        List<String> names = new ArrayList<>();
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(domain.path(), "*" + SUFFIX)) {
-            for (Path file : files) {
-                String fileName = file.getFileName().toString();
-                if (!fileName.startsWith(".")) {
-                    names.add(fileName.substring(0, fileName.length() - SUFFIX.length()));
-                }
-            }
+        try {
+            return DomainFiles.channelNames(domain.path());
         } catch (IOException e) {
             throw new TransportException("cannot list domain: dir=" + domain.path() + " cause=" + e, e);
         }
-        Collections.sort(names);
-        return names;
     }
 
     /**

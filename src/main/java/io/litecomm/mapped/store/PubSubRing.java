@@ -13,7 +13,8 @@ import static io.litecomm.mapped.inspect.PubSubLayout.TAIL_OFFSET;
 
 import io.litecomm.mapped.file.DomainDirectory;
 import io.litecomm.mapped.file.FileLocks;
-import io.litecomm.mapped.inspect.FormatCheck;
+import io.litecomm.mapped.inspect.DomainFiles;
+import io.litecomm.mapped.inspect.PubSubFrames;
 import io.litecomm.mapped.inspect.PubSubLayout;
 import io.litecomm.spi.CorruptStorageException;
 import io.litecomm.spi.TransportException;
@@ -37,7 +38,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 public final class PubSubRing implements AutoCloseable {
 
     /** File name of the ring in its domain. */
-    public static final String FILE_NAME = "pubsub.ring";
+    public static final String FILE_NAME = DomainFiles.PUBSUB_RING;
 
     private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
@@ -47,6 +48,7 @@ public final class PubSubRing implements AutoCloseable {
     private final int capacity;
     private final int mask;
     private final int maxPayload;
+    private final PubSubFrames.Header header;
     private final MappingFault fault;
     private final Object fileKey;
 
@@ -60,6 +62,7 @@ public final class PubSubRing implements AutoCloseable {
         this.capacity = capacity;
         this.mask = capacity - 1;
         this.maxPayload = maxPayload;
+        this.header = new PubSubFrames.Header(capacity, maxPayload);
     }
 
     /**
@@ -70,7 +73,7 @@ public final class PubSubRing implements AutoCloseable {
      * @return the ring
      */
     public static PubSubRing open(DomainDirectory domain, int capacity) {
-        if (capacity < 4096 || Integer.bitCount(capacity) != 1 || capacity > (1 << 30)) {
+        if (capacity < PubSubFrames.MIN_CAPACITY || Integer.bitCount(capacity) != 1 || capacity > PubSubFrames.MAX_CAPACITY) {
             throw new IllegalArgumentException("pub/sub capacity must be a power of two in [4096, 2^30]: " + capacity);
         }
         Path file = domain.path().resolve(FILE_NAME);
@@ -105,24 +108,11 @@ public final class PubSubRing implements AutoCloseable {
     private static PubSubRing validate(Path file, FileLocks.Handle lock) {
         String where = file.toString();
         long size = lock.size();
-        if (size < HEADER_LENGTH) {
-            throw new CorruptStorageException(where, (size == 0 ? "empty file" : "truncated header") + ": length=" + size);
-        }
-        if (size > HEADER_LENGTH + (1L << 30)) {
-            throw new CorruptStorageException(where, "wrong length: length=" + size + " max=" + (HEADER_LENGTH + (1L << 30)));
-        }
+        PubSubFrames.checkLength(size, where);
         MappedByteBuffer map = lock.map(size);
-        ByteBuffer b = map.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        FormatCheck.magicAndVersion(b, PubSubLayout.MAGIC, PubSubLayout.FORMAT_MAJOR, where);
-        int headerLength = b.getInt(PubSubLayout.HEADER_LENGTH_OFFSET);
-        int capacity = b.getInt(PubSubLayout.CAPACITY_OFFSET);
-        int maxPayload = b.getInt(PubSubLayout.MAX_PAYLOAD_OFFSET);
-        if (headerLength != HEADER_LENGTH || capacity < 4096 || Integer.bitCount(capacity) != 1
-                || size != (long) HEADER_LENGTH + capacity || maxPayload < 0
-                || maxPayload > PubSubLayout.maxPayloadFor(capacity)) {
-            throw new CorruptStorageException(where, "impossible header: headerLength=" + headerLength + " capacity=" + capacity
-                    + " maxPayload=" + maxPayload + " length=" + size);
-        }
+        PubSubFrames.Header header = PubSubFrames.checkHeader(map, size, where);
+        int capacity = header.capacity();
+        int maxPayload = header.maxPayload();
         Object fileKey;
         try {
             fileKey = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
@@ -205,7 +195,7 @@ public final class PubSubRing implements AutoCloseable {
 
     /** A tail read from the file: a record position, so never negative and 32-byte aligned. */
     private long checkedTail(long tail) {
-        if (tail < 0 || (tail & (PubSubLayout.RECORD_ALIGNMENT - 1)) != 0) {
+        if (!PubSubFrames.isPosition(tail)) {
             throw new CorruptStorageException(file.toString(), "impossible tail: tail=" + tail + " capacity=" + capacity);
         }
         return tail;
@@ -335,40 +325,25 @@ public final class PubSubRing implements AutoCloseable {
 
         /** The record at {@code at}, advancing; {@code null} if lapped; a message without topic for padding. */
         private Message readAt(long at) {
-            int offset = (int) (at & mask);
-            int base = HEADER_LENGTH + offset;
-            long tag = (long) LONGS.getAcquire(map, base + RECORD_TAG_OFFSET);
-            ByteBuffer b = map.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-            int length = b.getInt(base + RECORD_LENGTH_OFFSET);
-            int topicLength = b.getInt(base + RECORD_TOPIC_LENGTH_OFFSET);
-            long sequence = b.getLong(base + RECORD_SEQUENCE_OFFSET);
-            boolean padding = topicLength == PADDING;
-            // in long: lengths read from the file may be anything, and their sum must not wrap
-            long frame = padding ? RECORD_HEADER_LENGTH + (long) length
-                    : (RECORD_HEADER_LENGTH + (long) topicLength + length + PubSubLayout.RECORD_ALIGNMENT - 1)
-                            & -PubSubLayout.RECORD_ALIGNMENT;
-            // padding always fills the ring to its end, so the next record starts at offset 0
-            boolean sane = tag == at + 1 && length >= 0 && (padding ? offset + frame == capacity
-                    : topicLength >= 0 && topicLength <= maxPayload && length <= maxPayload && offset + frame <= capacity);
+            PubSubFrames.Frame frame = PubSubFrames.frame(map, at, header);
             byte[] topic = null;
             byte[] payload = null;
-            if (sane && !padding) {
-                topic = new byte[topicLength];
-                payload = new byte[length];
-                b.get(base + RECORD_HEADER_LENGTH, topic);
-                b.get(base + RECORD_HEADER_LENGTH + topicLength, payload);
+            if (frame.sane() && !frame.padding()) {
+                topic = PubSubFrames.topic(map, frame, header);
+                payload = PubSubFrames.payload(map, frame, header);
             }
             VarHandle.loadLoadFence();
             long claim = (long) LONGS.getVolatile(map, CLAIM_OFFSET);
             if (claim - at > capacity) {
                 return null; // overwritten while we read: lapped
             }
-            if (!sane) {
-                throw new CorruptStorageException(file.toString(), "impossible record: position=" + at + " tag=" + tag
-                        + " length=" + length + " topicLength=" + topicLength + " capacity=" + capacity);
+            if (!frame.sane()) {
+                throw new CorruptStorageException(file.toString(), "impossible record: position=" + at + " tag=" + frame.tag()
+                        + " length=" + frame.length() + " topicLength=" + frame.topicLength() + " capacity=" + capacity);
             }
-            position = at + frame;
-            return new Message(at, sequence, padding ? null : new String(topic, StandardCharsets.UTF_8), payload);
+            position = frame.next();
+            return new Message(at, frame.sequence(), frame.padding() ? null : new String(topic, StandardCharsets.UTF_8),
+                    payload);
         }
     }
 

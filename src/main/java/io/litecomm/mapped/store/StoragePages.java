@@ -1,18 +1,14 @@
 package io.litecomm.mapped.store;
 
-import static io.litecomm.mapped.inspect.StoragePageLayout.FILE_LENGTH_OFFSET;
-import static io.litecomm.mapped.inspect.StoragePageLayout.HEADER_LENGTH;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.litecomm.mapped.file.DomainDirectory;
 import io.litecomm.mapped.file.FileLocks;
-import io.litecomm.mapped.inspect.FormatCheck;
-import io.litecomm.mapped.inspect.StoragePageLayout;
+import io.litecomm.mapped.inspect.StoragePageFile;
 import io.litecomm.spi.CorruptStorageException;
 import io.litecomm.spi.TransportException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
@@ -50,8 +46,8 @@ public final class StoragePages {
             try {
                 domain.checkFile(file);
             } catch (NoSuchFileException absent) {
-                domain.withLock(() -> domain.createAtomically(file, StoragePage.initialLength(),
-                        channel -> StoragePage.writeInitial(channel, mapper)));
+                domain.withLock(() -> domain.createAtomically(file, PageWriter.initialLength(),
+                        channel -> PageWriter.writeInitial(channel, mapper)));
                 continue;
             }
             PageFile page = openFile(file);
@@ -88,9 +84,9 @@ public final class StoragePages {
         }
         try {
             long size = lock.size();
-            validateLength(file, size);
+            StoragePageFile.checkLength(size, file.toString());
             MappedByteBuffer map = lock.map(size);
-            validateHeader(file, map, size);
+            StoragePageFile.checkHeader(map, size, file.toString());
             // the identity must be the mapped file's: a page renamed over the name while it was being
             // opened would pair another file's identity with this mapping (and its length checks)
             Object after = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
@@ -108,32 +104,6 @@ public final class StoragePages {
         } catch (RuntimeException e) {
             lock.close();
             throw e;
-        }
-    }
-
-    private static void validateLength(Path file, long size) {
-        if (size == 0) {
-            throw new CorruptStorageException(file.toString(), "empty file: length=0");
-        }
-        if (size < HEADER_LENGTH) {
-            throw new CorruptStorageException(file.toString(),
-                    "truncated header: length=" + size + " expected>=" + HEADER_LENGTH);
-        }
-        if (size > Integer.MAX_VALUE) {
-            throw new CorruptStorageException(file.toString(), "file too large: length=" + size);
-        }
-    }
-
-    static void validateHeader(Path file, MappedByteBuffer map, long size) {
-        ByteBuffer b = map.duplicate().order(ByteOrder.LITTLE_ENDIAN);
-        String where = file.toString();
-        FormatCheck.magicAndVersion(b, StoragePageLayout.MAGIC, StoragePageLayout.FORMAT_MAJOR, where);
-        int headerLength = b.getInt(StoragePageLayout.HEADER_LENGTH_OFFSET);
-        long fileLength = b.getLong(FILE_LENGTH_OFFSET);
-        long generation = b.getLong(StoragePageLayout.GENERATION_OFFSET);
-        if (headerLength != HEADER_LENGTH || fileLength < HEADER_LENGTH || fileLength > size || generation < 0) {
-            throw new CorruptStorageException(where, "impossible header: headerLength=" + headerLength + " fileLength="
-                    + fileLength + " actualLength=" + size + " generation=" + generation);
         }
     }
 

@@ -1,4 +1,4 @@
-package io.litecomm.cli;
+package io.litecomm.mapped.inspect;
 
 import static io.litecomm.mapped.inspect.MailboxLayout.CLOSED_BIT;
 import static io.litecomm.mapped.inspect.MailboxLayout.HEADER_LENGTH;
@@ -9,46 +9,34 @@ import static io.litecomm.mapped.inspect.MailboxLayout.RECORD_TYPE_OFFSET;
 import static io.litecomm.mapped.inspect.MailboxLayout.TYPE_MESSAGE;
 import static io.litecomm.mapped.inspect.MailboxLayout.TYPE_PADDING;
 
-import io.litecomm.mapped.mailbox.MailboxTransport;
-import io.litecomm.mapped.file.FileLocks;
-import io.litecomm.mapped.inspect.MailboxDamage;
-import io.litecomm.mapped.inspect.MailboxFile;
-import io.litecomm.mapped.inspect.MailboxHeader;
-import io.litecomm.mapped.inspect.MailboxLayout;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A mailbox file mapped read-only: the header, the counters, the records between head and tail,
- * and which producer slots are held by live processes. Nothing here writes to the file or takes a
- * lock that a litecomm process waits for: liveness is probed with a shared lock, taken and released
- * at once, on a producer slot's lock byte (it fails while the owner holds its exclusive lock).
+ * A live mailbox file read without taking part: the header, the counters, the records between
+ * head and tail, and which producer slots are held by live processes. Nothing here writes to the
+ * file or takes a lock that a litecomm process waits for: liveness is probed with a lock taken and
+ * released at once on a producer slot's lock byte (it fails while the owner holds it). The file is
+ * read through this JVM's shared channel ({@link InspectedFile}), so a process that uses the
+ * channel may inspect it without losing its locks.
  *
  * <p>Records are read as in {@code docs/FORMAT.md} section 4.2, without taking them: a record is
  * read only if its tag is committed, and a copy is trusted only if the tail has not since come
  * within one capacity of it (producers never write further ahead than that).
  */
-final class MailboxView implements AutoCloseable {
+public final class MailboxReader implements AutoCloseable {
 
     private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
 
     /** What a position of the ring holds. */
-    enum Kind {
+    public enum Kind {
         /** The position is at or past the tail: nothing there yet. */
         END,
         /** Claimed by a producer, not committed yet (being written, or left by a dead producer). */
@@ -73,7 +61,7 @@ final class MailboxView implements AutoCloseable {
      * @param payload the message bytes, if asked for
      * @param problem what is wrong, for {@link Kind#CORRUPT}
      */
-    record Slot(Kind kind, long position, long next, int length, byte[] payload, String problem) {
+    public record Slot(Kind kind, long position, long next, int length, byte[] payload, String problem) {
         static Slot of(Kind kind, long position) {
             return new Slot(kind, position, position, 0, null, null);
         }
@@ -88,109 +76,125 @@ final class MailboxView implements AutoCloseable {
      * @param end end of the claim
      * @param alive whether the slot's owner is alive
      */
-    record Claim(int slot, long pid, long start, long end, boolean alive) {
+    public record Claim(int slot, long pid, long start, long end, boolean alive) {
     }
 
-    private final Path file;
-    private final FileChannel channel;
-    private final MappedByteBuffer buffer;
+    private final InspectedFile file;
+    private final ByteBuffer buffer;
     private final MailboxHeader header;
     private final int capacity;
     private final int mask;
-    private final Object fileKey;
 
-    private MailboxView(Path file, FileChannel channel, MappedByteBuffer buffer, MailboxHeader header, Object fileKey) {
+    private MailboxReader(InspectedFile file, ByteBuffer buffer, MailboxHeader header) {
         this.file = file;
-        this.channel = channel;
         this.buffer = buffer;
         this.header = header;
         this.capacity = header.capacity();
         this.mask = capacity - 1;
-        this.fileKey = fileKey;
     }
 
     /**
-     * Opens and validates a mailbox file read-only, without following links.
+     * Opens and validates a mailbox file, without following links.
      *
      * @param file the file
-     * @return the view; close it
+     * @return the reader; close it
      * @throws java.nio.file.NoSuchFileException if there is no such file
+     * @throws InspectedFile.RefusedException if the file is a symbolic link or not a regular file
      * @throws IOException if it cannot be read
-     * @throws io.litecomm.spi.CorruptStorageException if the header is invalid
-     * @throws Failure if the file is a symbolic link or not a regular file
+     * @throws CorruptFormatException if the header is invalid
      */
-    static MailboxView open(Path file) throws IOException {
-        BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        if (attributes.isSymbolicLink()) {
-            throw new Failure("refused: file is a symbolic link: file=" + file);
-        }
-        if (!attributes.isRegularFile()) {
-            throw new Failure("refused: not a regular file: file=" + file);
-        }
-        FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+    public static MailboxReader open(Path file) throws IOException {
+        InspectedFile opened = InspectedFile.open(file);
         try {
-            long size = channel.size();
-            ByteBuffer headerBytes = size == 0 ? ByteBuffer.allocate(0)
-                    : channel.map(FileChannel.MapMode.READ_ONLY, 0, Math.min(size, HEADER_LENGTH));
+            long size = opened.size();
+            ByteBuffer headerBytes = size == 0 ? ByteBuffer.allocate(0) : opened.map(Math.min(size, HEADER_LENGTH));
             MailboxHeader header = MailboxFile.validate(headerBytes, size, file);
-            MappedByteBuffer buffer = channel.map(FileChannel.MapMode.READ_ONLY, 0, size);
-            return new MailboxView(file, channel, buffer, header, attributes.fileKey());
+            return new MailboxReader(opened, opened.map(size), header);
         } catch (IOException | RuntimeException e) {
-            channel.close();
+            opened.close();
             throw e;
         }
     }
 
-    Path file() {
-        return file;
+    /**
+     * The file.
+     *
+     * @return its path
+     */
+    public Path file() {
+        return file.path();
     }
 
-    /** The channel's name: the file name without {@code .chan}. */
-    String name() {
-        String fileName = file.getFileName().toString();
-        return fileName.endsWith(MailboxTransport.SUFFIX)
-                ? fileName.substring(0, fileName.length() - MailboxTransport.SUFFIX.length()) : fileName;
-    }
-
-    MailboxHeader header() {
+    /**
+     * The header, as validated at open.
+     *
+     * @return the header
+     */
+    public MailboxHeader header() {
         return header;
     }
 
-    int capacity() {
+    /**
+     * Ring capacity.
+     *
+     * @return bytes
+     */
+    public int capacity() {
         return capacity;
     }
 
-    /** Creation time, epoch milliseconds (informative). */
-    long created() {
+    /**
+     * Creation time (informative).
+     *
+     * @return epoch milliseconds
+     */
+    public long created() {
         return (long) LONGS.get(buffer, MailboxLayout.CREATED_OFFSET);
     }
 
-    long head() {
+    /**
+     * The head position.
+     *
+     * @return bytes received since creation
+     */
+    public long head() {
         return (long) LONGS.getVolatile(buffer, MailboxLayout.HEAD_OFFSET);
     }
 
-    /** The tail position, without the closed flag. */
-    long tail() {
+    /**
+     * The tail position, without the closed flag.
+     *
+     * @return bytes claimed since creation
+     */
+    public long tail() {
         return (long) LONGS.getVolatile(buffer, MailboxLayout.TAIL_OFFSET) & ~CLOSED_BIT;
     }
 
-    boolean closed() {
+    /**
+     * Whether the channel is closed.
+     *
+     * @return the closed flag
+     */
+    public boolean closed() {
         return ((long) LONGS.getVolatile(buffer, MailboxLayout.TAIL_OFFSET) & CLOSED_BIT) != 0;
     }
 
-    /** Receivers asleep on the channel's doorbells now (the {@code BLOCKING} wait strategy). */
-    int sleepingReceivers() {
+    /**
+     * Receivers asleep on the channel's doorbells now (the {@code BLOCKING} wait strategy).
+     *
+     * @return how many
+     */
+    public int sleepingReceivers() {
         return Integer.bitCount((int) INTS.getVolatile(buffer, MailboxLayout.SLEEPER_MASK_OFFSET));
     }
 
-    /** Whether {@code <name>.chan} now names another file (the channel was deleted, maybe re-created). */
-    boolean replaced() {
-        try {
-            Object current = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-            return fileKey == null || !fileKey.equals(current);
-        } catch (IOException e) {
-            return true;
-        }
+    /**
+     * Whether {@code <name>.chan} now names another file (the channel was deleted, maybe re-created).
+     *
+     * @return {@code true} if replaced
+     */
+    public boolean replaced() {
+        return file.replaced();
     }
 
     /**
@@ -199,7 +203,7 @@ final class MailboxView implements AutoCloseable {
      *
      * @return the count
      */
-    int size() {
+    public int size() {
         for (int attempt = 0; attempt < 16; attempt++) {
             long head = head();
             long tail = tail();
@@ -232,7 +236,7 @@ final class MailboxView implements AutoCloseable {
      * @param position a record boundary where {@link #peek} found {@link Kind#PENDING}
      * @return the problem, or {@code null} if a claim covers the position or the record is now committed
      */
-    String unclaimedProblem(long position) {
+    public String unclaimedProblem(long position) {
         if (!claimsCovering(position).isEmpty() || peek(position, false).kind() != Kind.PENDING) {
             return null;
         }
@@ -246,7 +250,7 @@ final class MailboxView implements AutoCloseable {
      * @param copy whether to copy a message's payload
      * @return what is there
      */
-    Slot peek(long position, boolean copy) {
+    public Slot peek(long position, boolean copy) {
         if (position >= tail()) {
             return Slot.of(Kind.END, position);
         }
@@ -263,30 +267,21 @@ final class MailboxView implements AutoCloseable {
         int check = (int) INTS.get(buffer, base + RECORD_TYPE_OFFSET);
         int type = MailboxLayout.typeOf(check);
         String problem = null;
-        long next = position;
+        long next = MailboxRecords.nextPosition(type, position, length, header.maxMessage(), capacity);
         byte[] payload = null;
         if (check != MailboxLayout.checkWord(type, position, length)) {
             problem = "impossible record: check word does not match: position=" + position + " offset=" + base
                     + " length=" + length
                     + " check=0x" + Integer.toHexString(check);
-        } else if (type == TYPE_PADDING) {
-            if (length >= 0 && (length & (MailboxLayout.RECORD_ALIGNMENT - 1)) == 0
-                    && offset + RECORD_HEADER_LENGTH + (long) length <= capacity) {
-                next = position + RECORD_HEADER_LENGTH + length;
-            } else {
-                problem = "impossible padding: position=" + position + " offset=" + base + " length=" + length
-                        + " capacity=" + capacity;
-            }
-        } else if (type == TYPE_MESSAGE && length >= 0 && length <= header.maxMessage()
-                && offset + MailboxLayout.frameLength(length) <= capacity) {
-            next = position + MailboxLayout.frameLength(length);
-            if (copy) {
-                payload = new byte[length];
-                buffer.get(base + RECORD_HEADER_LENGTH, payload, 0, length);
-            }
-        } else {
+        } else if (next < 0 && type == TYPE_PADDING) {
+            problem = "impossible padding: position=" + position + " offset=" + base + " length=" + length
+                    + " capacity=" + capacity;
+        } else if (next < 0) {
             problem = "impossible record: position=" + position + " offset=" + base + " type=" + type + " length=" + length
                     + " maxMessage=" + header.maxMessage() + " capacity=" + capacity;
+        } else if (copy && type == TYPE_MESSAGE) {
+            payload = new byte[length];
+            buffer.get(base + RECORD_HEADER_LENGTH, payload, 0, length);
         }
         if (overwritten(position)) {
             return Slot.of(Kind.OVERWRITTEN, position);
@@ -303,7 +298,7 @@ final class MailboxView implements AutoCloseable {
      * @param position a record position
      * @return the tag found there
      */
-    long tagAt(long position) {
+    public long tagAt(long position) {
         return (long) LONGS.getAcquire(buffer, MailboxLayout.recordOffset((int) (position & mask)) + RECORD_TAG_OFFSET);
     }
 
@@ -318,7 +313,7 @@ final class MailboxView implements AutoCloseable {
      *
      * @return the pids
      */
-    List<Long> liveProducerPids() {
+    public List<Long> liveProducerPids() {
         List<Long> pids = new ArrayList<>();
         for (int slot = 0; slot < MailboxLayout.PRODUCER_SLOTS; slot++) {
             long pid = (long) LONGS.getAcquire(buffer,
@@ -336,7 +331,7 @@ final class MailboxView implements AutoCloseable {
      * @param position the position
      * @return the claims
      */
-    List<Claim> claimsCovering(long position) {
+    public List<Claim> claimsCovering(long position) {
         List<Claim> claims = new ArrayList<>();
         for (int slot = 0; slot < MailboxLayout.PRODUCER_SLOTS; slot++) {
             for (int entry = 0; entry < MailboxLayout.CLAIM_ENTRIES; entry++) {
@@ -351,21 +346,13 @@ final class MailboxView implements AutoCloseable {
         return claims;
     }
 
-    /** A slot is alive while its owner holds the exclusive lock on its byte: then a shared lock cannot be had. */
+    /** A slot is alive while its owner holds the lock on its byte. */
     private boolean slotAlive(int slot) {
-        try (FileLock probe = channel.tryLock(FileLocks.LOCK_REGION + slot, 1, true)) {
-            return probe == null;
-        } catch (OverlappingFileLockException | IOException e) {
-            return true;
-        }
+        return file.lockByteHeld(slot);
     }
 
     @Override
     public void close() {
-        try {
-            channel.close();
-        } catch (IOException e) {
-            // read-only: nothing to lose
-        }
+        file.close();
     }
 }

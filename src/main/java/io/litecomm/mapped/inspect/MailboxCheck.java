@@ -1,6 +1,5 @@
-package io.litecomm.cli;
+package io.litecomm.mapped.inspect;
 
-import io.litecomm.spi.CorruptStorageException;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -10,39 +9,40 @@ import java.util.List;
  * {@code MailboxFile.validate} makes), then a read-only walk of every record between head and
  * tail. Senders and receivers take no lock, so a walk that races with them is simply repeated.
  */
-final class MailboxCheck {
+public final class MailboxCheck {
 
     private static final int ATTEMPTS = 8;
 
     private MailboxCheck() {
     }
 
-    static FileReport check(Path file) {
-        FileReport report = new FileReport(file, "channel");
-        if (!report.checkAttributes()) {
-            return report;
-        }
-        try (MailboxView view = MailboxView.open(file)) {
+    /**
+     * Checks a mailbox file.
+     *
+     * @param file the file
+     * @param report receives problems, notes and the summary
+     */
+    public static void check(Path file, Findings report) {
+        try (MailboxReader view = MailboxReader.open(file)) {
             walk(view, report);
-        } catch (CorruptStorageException e) {
+        } catch (CorruptFormatException e) {
             report.problem(e.problem());
-        } catch (IOException | Failure e) {
+        } catch (IOException e) {
             report.problem("cannot read: " + e.getMessage());
         }
-        return report;
     }
 
-    private static void walk(MailboxView view, FileReport report) {
+    private static void walk(MailboxReader view, Findings report) {
         for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
             long head = view.head();
             long tail = view.tail();
             long position = head;
             int messages = 0;
-            MailboxView.Slot stop = null;
+            MailboxReader.Slot stop = null;
             while (position < tail) {
-                MailboxView.Slot slot = view.peek(position, false);
-                if (slot.kind() == MailboxView.Kind.MESSAGE || slot.kind() == MailboxView.Kind.PADDING) {
-                    messages += slot.kind() == MailboxView.Kind.MESSAGE ? 1 : 0;
+                MailboxReader.Slot slot = view.peek(position, false);
+                if (slot.kind() == MailboxReader.Kind.MESSAGE || slot.kind() == MailboxReader.Kind.PADDING) {
+                    messages += slot.kind() == MailboxReader.Kind.MESSAGE ? 1 : 0;
                     position = slot.next();
                     continue;
                 }
@@ -52,9 +52,9 @@ final class MailboxCheck {
             if (stop != null && raced(view, stop)) {
                 continue;
             }
-            if (stop != null && stop.kind() == MailboxView.Kind.CORRUPT) {
+            if (stop != null && stop.kind() == MailboxReader.Kind.CORRUPT) {
                 report.problem(stop.problem());
-            } else if (stop != null && stop.kind() == MailboxView.Kind.PENDING) {
+            } else if (stop != null && stop.kind() == MailboxReader.Kind.PENDING) {
                 String unclaimed = view.unclaimedProblem(stop.position());
                 if (unclaimed != null) {
                     report.problem(unclaimed);
@@ -74,22 +74,23 @@ final class MailboxCheck {
     }
 
     /** Whether a stop in the walk is only a race with receivers or senders, worth another walk. */
-    private static boolean raced(MailboxView view, MailboxView.Slot stop) {
+    private static boolean raced(MailboxReader view, MailboxReader.Slot stop) {
         return switch (stop.kind()) {
             case OVERWRITTEN -> true;
-            case CORRUPT -> view.head() > stop.position() || view.peek(stop.position(), false).kind() != MailboxView.Kind.CORRUPT;
-            case PENDING -> view.peek(stop.position(), false).kind() != MailboxView.Kind.PENDING;
+            case CORRUPT -> view.head() > stop.position()
+                    || view.peek(stop.position(), false).kind() != MailboxReader.Kind.CORRUPT;
+            case PENDING -> view.peek(stop.position(), false).kind() != MailboxReader.Kind.PENDING;
             default -> false;
         };
     }
 
-    private static String pendingNote(MailboxView view, long position) {
-        List<MailboxView.Claim> claims = view.claimsCovering(position);
+    private static String pendingNote(MailboxReader view, long position) {
+        List<MailboxReader.Claim> claims = view.claimsCovering(position);
         if (claims.isEmpty()) {
             return "an uncommitted record at position " + position + " was committed or claimed meanwhile";
         }
-        MailboxView.Claim claim = claims.get(0);
-        if (claims.stream().anyMatch(MailboxView.Claim::alive)) {
+        MailboxReader.Claim claim = claims.get(0);
+        if (claims.stream().anyMatch(MailboxReader.Claim::alive)) {
             return "a send is in progress at position " + position + " (producer pid " + claim.pid() + ")";
         }
         return "a producer (pid " + claim.pid() + ") died while sending at position " + position
