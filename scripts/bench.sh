@@ -6,9 +6,10 @@
 #   scripts/bench.sh --quick    every figure with shorter windows (under 3 minutes)
 #   scripts/bench.sh --only 'agrona|lc-bytes'   a subset (regular expression over scenario names)
 #
-# Builds with the Maven profile "bench" (peers are test scope there only), installs redis-server
-# from Debian's packages if it is missing, starts a private one on 127.0.0.1 on a free port with no
-# persistence, runs io.litecomm.bench.xproc.BenchMain, stops Redis, and writes the report.
+# Builds with Maven (every build compiles bench/ into target/bench-classes; the peers are test scope,
+# kept off the tests' class path), installs redis-server from Debian's packages if it is missing,
+# starts a private one on 127.0.0.1 on a free port with no persistence, runs
+# io.litecomm.bench.xproc.BenchMain, stops Redis, and writes the report.
 # Environment: BENCH_BUILD_DIR (Maven build directory, default target), PYTHON (default python3),
 # BENCH_REPORT (default docs/BENCHMARKS.md), BENCH_NO_REDIS=1 (leave Redis out).
 set -euo pipefail
@@ -40,12 +41,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-echo "== build (mvn -Pbench test-compile, build directory $BUILD_DIR)"
+echo "== build (mvn test-compile, build directory $BUILD_DIR)"
 MVN=(mvn -B -q "-Dlitecomm.buildDir=$BUILD_DIR")
-"${MVN[@]}" -Pbench -DskipTests test-compile
+"${MVN[@]}" -DskipTests test-compile
 mkdir -p "$OUT"
-"${MVN[@]}" -Pbench dependency:build-classpath -DincludeScope=test "-Dmdep.outputFile=$OUT/test.classpath" >/dev/null
-# litecomm's own runtime dependencies, without the profile: what a user of the library gets
+"${MVN[@]}" dependency:build-classpath -DincludeScope=test "-Dmdep.outputFile=$OUT/test.classpath" >/dev/null
+# litecomm's own runtime dependencies: what a user of the library gets
 "${MVN[@]}" dependency:build-classpath -DincludeScope=runtime "-Dmdep.outputFile=$OUT/runtime.classpath" >/dev/null
 
 REDIS_ARGS=()
@@ -82,13 +83,13 @@ if [ "${BENCH_NO_REDIS:-0}" != 1 ]; then
 fi
 
 REVISION="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-CHANGED=$(git status --porcelain -- src/main 2>/dev/null | wc -l)
+CHANGED=$(git status --porcelain -- src/main 2>/dev/null | wc -l || true)
 if [ "$CHANGED" -gt 0 ]; then REVISION="$REVISION + $CHANGED uncommitted change(s) in src/main"; fi
 
 LIMIT=1250
 [ "$QUICK" = 1 ] && LIMIT=200
 echo "== running the suite ($([ "$QUICK" = 1 ] && echo quick || echo full))"
-CP="$BUILD_DIR/test-classes:$BUILD_DIR/classes:$(cat "$OUT/test.classpath")"
+CP="$BUILD_DIR/bench-classes:$BUILD_DIR/test-classes:$BUILD_DIR/classes:$(cat "$OUT/test.classpath")"
 timeout -k 10 "$LIMIT" java -cp "$CP" io.litecomm.bench.xproc.BenchMain "${ARGS[@]}" "${REDIS_ARGS[@]}" \
   --python "$PYTHON" --python-script bench/python/mp_pipe_bench.py \
   --results "$OUT/results.tsv" --log "$OUT/bench.log" --runtime-classpath "$OUT/runtime.classpath" \

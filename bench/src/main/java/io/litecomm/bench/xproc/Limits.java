@@ -1,9 +1,5 @@
 package io.litecomm.bench.xproc;
 
-import io.litecomm.mapped.mailbox.Mailbox;
-import io.litecomm.mapped.store.JsonValues;
-import io.litecomm.mapped.store.StoragePage;
-
 /**
  * What limits each target when it is not met: the mechanism on litecomm's path that the figure
  * measures, read from the code at the time the suite was written. Printed under the targets table

@@ -159,7 +159,7 @@ final class Report {
         line("litecomm runtime dependencies (`mvn dependency:build-classpath -DincludeScope=runtime`): "
                 + (bytes == null ? miss("deps.bytes") : String.format(Locale.ROOT, "%.0f jars, %.2f MB (%.2f MiB): %s",
                 r.get("deps.jars"), bytes / 1e6, bytes / 1048576.0, r.info("deps.list"))) + ".");
-        line("The peers are `test` scope in the Maven profile `bench` only.");
+        line("The peers are `test` scope: they compile `bench/` and never reach the tests' or the library's class path.");
         line("");
     }
 
@@ -211,7 +211,7 @@ final class Report {
         line(r.info("command"));
         line("```");
         line("");
-        line("`scripts/bench.sh` builds with `mvn -B -q -Pbench -DskipTests test-compile`, installs `redis-server` from");
+        line("`scripts/bench.sh` builds with `mvn -B -q -DskipTests test-compile`, installs `redis-server` from");
         line("Debian's packages if missing, starts it on 127.0.0.1 with no persistence, runs");
         line("`io.litecomm.bench.xproc.BenchMain` (sources in `bench/src/main/java`, Python peer in `bench/python`), stops");
         line("Redis and writes this file. `--quick` runs every figure with shorter windows (under 3 minutes).");
