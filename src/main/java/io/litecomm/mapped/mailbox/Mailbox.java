@@ -160,12 +160,17 @@ public final class Mailbox implements MessageQueue, Wakeups {
             producers.releaseEntry(entry);
         }
         if (result == OFFERED) {
-            int sleepers = sleeperMask();
-            if (sleepers != 0) {
-                waits.ring(this, sleepers);
-            }
+            wakeSleepers();
         }
         return result;
+    }
+
+    /** After a commit or the close: rings the receivers asleep on this mailbox, if any (rare). */
+    private void wakeSleepers() {
+        int sleepers = sleeperMask();
+        if (sleepers != 0) {
+            waits.ring(this, sleepers);
+        }
     }
 
     @Override
@@ -294,10 +299,7 @@ public final class Mailbox implements MessageQueue, Wakeups {
                 return false;
             }
             if (LONGS.compareAndSet(buffer, TAIL_OFFSET, tail, tail | CLOSED_BIT)) {
-                int sleepers = sleeperMask();
-                if (sleepers != 0) {
-                    waits.ring(this, sleepers);
-                }
+                wakeSleepers();
                 return true;
             }
         }
