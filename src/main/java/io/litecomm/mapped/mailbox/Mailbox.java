@@ -10,6 +10,7 @@ import static io.litecomm.mapped.inspect.MailboxLayout.TAIL_OFFSET;
 import static io.litecomm.mapped.inspect.MailboxLayout.TYPE_MESSAGE;
 import static io.litecomm.mapped.inspect.MailboxLayout.TYPE_PADDING;
 
+import io.litecomm.mapped.file.DomainDirectory;
 import io.litecomm.mapped.file.FileLocks;
 import io.litecomm.mapped.inspect.MailboxHeader;
 import io.litecomm.mapped.inspect.MailboxLayout;
@@ -45,6 +46,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 public final class Mailbox implements MessageQueue, Wakeups {
 
     private final MailboxWaits waits;
+    private final DomainDirectory domain;
 
     private static final VarHandle LONGS =
             MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -90,9 +92,21 @@ public final class Mailbox implements MessageQueue, Wakeups {
      */
     private long cachedHead;
 
+    /**
+     * What the mailboxes of one domain share.
+     *
+     * @param directory the domain directory (its lock orders a delete before a peer's look at the file)
+     * @param waits how callers wait and senders wake them
+     * @param recoveryNanos the recovery bound for claims of dead producers; zero never recovers
+     */
+    record Shared(DomainDirectory directory, MailboxWaits waits, long recoveryNanos) {
+    }
+
     Mailbox(String name, Path file, MappedByteBuffer buffer, MailboxHeader header, Object fileKey,
-            FileLocks.Handle locks, long recoveryNanos, MailboxWaits waits) {
-        this.waits = waits;
+            FileLocks.Handle locks, Shared shared) {
+        long recoveryNanos = shared.recoveryNanos();
+        this.waits = shared.waits();
+        this.domain = shared.directory();
         this.name = name;
         this.file = file;
         this.buffer = buffer;
@@ -355,6 +369,16 @@ public final class Mailbox implements MessageQueue, Wakeups {
 
     @Override
     public boolean isReplaced() {
+        // a delete closes the mailbox, then removes its file, holding the domain's lock: a peer woken
+        // by that close looks at the file only once the delete is done, so it never finds the old file
+        try {
+            return domain.withLock(this::replacedOnDisk);
+        } catch (RuntimeException closedDomain) {
+            return replacedOnDisk();
+        }
+    }
+
+    private boolean replacedOnDisk() {
         try {
             Object current = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
             return fileKey == null || !fileKey.equals(current);

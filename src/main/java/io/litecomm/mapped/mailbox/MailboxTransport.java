@@ -168,7 +168,7 @@ public final class MailboxTransport implements AutoCloseable {
             MappedByteBuffer buffer = locks.map(length);
             MailboxHeader header = MailboxFile.validate(buffer, length, file);
             Object fileKey = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-            return new Mailbox(name, file, buffer, header, fileKey, locks, recoveryNanos, waits);
+            return new Mailbox(name, file, buffer, header, fileKey, locks, new Mailbox.Shared(domain, waits, recoveryNanos));
         } catch (IOException e) {
             locks.close();
             throw new TransportException("cannot map mailbox: file=" + file + " cause=" + e, e);
