@@ -235,6 +235,15 @@ public final class Mailbox implements MessageQueue, Wakeups {
         poller.idleCheck();
     }
 
+    /**
+     * What a sender waiting for room does now and then instead of claiming: look for damage, and at
+     * the file's length (a waiting sender touches only the first page, so a cut file would go unseen).
+     */
+    void idleCheckWriter() {
+        faults.checkShared();
+        faults.checkPathLength();
+    }
+
     private int claimAndWrite(byte[] payload, int frame, int entry) {
         int length = payload.length;
         while (true) {

@@ -23,6 +23,8 @@ public final class MailboxWaits implements AutoCloseable {
 
     /** Longest single wait before returning to the caller. */
     static final long MAX_WAIT_NANOS = 1_000_000_000L;
+    /** Time between two looks of a waiting sender at the file's length and counters. */
+    static final long WRITER_CHECK_NANOS = 1_000_000L;
     /** Idle steps between two looks for damage and dead producers. */
     static final int CHECK_EVERY = 16;
     private static final int BELL_SPINS = 2_000;
@@ -122,9 +124,15 @@ public final class MailboxWaits implements AutoCloseable {
         State state = senders.get();
         IdleStrategy idle = state.begin();
         long start = System.nanoTime();
+        long checked = start;
         while (!mailbox.writable(length)) {
             if (stop(deadlineNanos, start, state)) {
                 return;
+            }
+            long now = System.nanoTime();
+            if (now - checked >= WRITER_CHECK_NANOS) {
+                checked = now;
+                mailbox.idleCheckWriter();
             }
             if (mode == WaitMode.SPIN) {
                 Thread.onSpinWait();
