@@ -32,8 +32,7 @@ public final class MappedTransport implements Transport {
     /** Setting: the recovery bound for claims of dead producers. */
     public static final String RECOVERY_TIMEOUT = "recoveryTimeout";
     /** Setting: bytes of the pub/sub ring, used when this process creates it. */
-    public static final String PUB_SUB_CAPACITY = "pubSubCapacity";
-    private static final int DEFAULT_PUB_SUB_CAPACITY = 1 << 20;
+    public static final String PUB_SUB_CAPACITY = SharedStore.PUB_SUB_CAPACITY;
 
     private final URI uri;
     private final DomainDirectory domain;
@@ -66,7 +65,7 @@ public final class MappedTransport implements Transport {
         Path directory = context.path() != null ? context.path() : directoryOf(context.uri());
         Map<String, String> settings = new LinkedHashMap<>(context.settings());
         Duration recovery = recovery(settings.remove(RECOVERY_TIMEOUT));
-        int capacity = capacity(settings.remove(PUB_SUB_CAPACITY));
+        int capacity = SharedStore.pubSubCapacity(settings.remove(PUB_SUB_CAPACITY));
         if (!settings.isEmpty()) {
             throw new IllegalArgumentException("unknown setting of the file: transport: setting="
                     + settings.keySet().iterator().next() + " known=[" + RECOVERY_TIMEOUT + ", " + PUB_SUB_CAPACITY
@@ -110,23 +109,6 @@ public final class MappedTransport implements Transport {
                     + " rule=from 1 ms to 1 hour");
         }
         return timeout;
-    }
-
-    private static int capacity(String value) {
-        if (value == null) {
-            return DEFAULT_PUB_SUB_CAPACITY;
-        }
-        int bytes;
-        try {
-            bytes = Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            bytes = -1;
-        }
-        if (bytes < 4096 || bytes > (1 << 30) || Integer.bitCount(bytes) != 1) {
-            throw new IllegalArgumentException("bad setting: setting=" + PUB_SUB_CAPACITY + " value=" + value
-                    + " rule=a power of two from 4096 to 2^30");
-        }
-        return bytes;
     }
 
     @Override

@@ -21,8 +21,7 @@ import java.util.regex.Pattern;
 final class MemTransport implements Transport {
 
     /** Setting: bytes of recent published messages kept, used when this open creates the domain. */
-    static final String PUB_SUB_CAPACITY = "pubSubCapacity";
-    static final int DEFAULT_PUB_SUB_CAPACITY = 1 << 20;
+    static final String PUB_SUB_CAPACITY = SharedStore.PUB_SUB_CAPACITY;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
     private static final String FORM = "rule=mem:NAME with NAME of [A-Za-z0-9._-]+";
 
@@ -39,7 +38,7 @@ final class MemTransport implements Transport {
         URI given = context.uri();
         String name = nameOf(given);
         Map<String, String> settings = new LinkedHashMap<>(context.settings());
-        int pubSubCapacity = capacity(settings.remove(PUB_SUB_CAPACITY));
+        int pubSubCapacity = SharedStore.pubSubCapacity(settings.remove(PUB_SUB_CAPACITY));
         if (!settings.isEmpty()) {
             throw new IllegalArgumentException("unknown setting of the mem: transport: setting="
                     + settings.keySet().iterator().next() + " known=[" + PUB_SUB_CAPACITY + "] uri=" + given);
@@ -63,23 +62,6 @@ final class MemTransport implements Transport {
             throw new IllegalArgumentException("bad mem: URI: uri=" + uri + " name=" + name + " " + FORM);
         }
         return name;
-    }
-
-    private static int capacity(String value) {
-        if (value == null) {
-            return DEFAULT_PUB_SUB_CAPACITY;
-        }
-        int bytes;
-        try {
-            bytes = Integer.parseInt(value);
-        } catch (NumberFormatException e) {
-            bytes = -1;
-        }
-        if (bytes < 4096 || bytes > (1 << 30) || Integer.bitCount(bytes) != 1) {
-            throw new IllegalArgumentException("bad setting: setting=" + PUB_SUB_CAPACITY + " value=" + value
-                    + " rule=a power of two from 4096 to 2^30");
-        }
-        return bytes;
     }
 
     boolean isClosed() {

@@ -10,6 +10,35 @@ import java.util.function.UnaryOperator;
  */
 public interface SharedStore extends AutoCloseable {
 
+    /** Transport setting: bytes of recent published messages a store keeps for slow subscribers. */
+    String PUB_SUB_CAPACITY = "pubSubCapacity";
+    /** Its default: 1 MiB. */
+    int DEFAULT_PUB_SUB_CAPACITY = 1 << 20;
+
+    /**
+     * Reads the {@link #PUB_SUB_CAPACITY} setting, the same way for every transport.
+     *
+     * @param value the setting's value, or {@code null} for the default
+     * @return bytes, a power of two from 4096 to 2^30
+     * @throws IllegalArgumentException naming the setting and the rule if it is malformed
+     */
+    static int pubSubCapacity(String value) {
+        if (value == null) {
+            return DEFAULT_PUB_SUB_CAPACITY;
+        }
+        int bytes;
+        try {
+            bytes = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            bytes = -1;
+        }
+        if (bytes < 4096 || bytes > (1 << 30) || Integer.bitCount(bytes) != 1) {
+            throw new IllegalArgumentException("bad setting: setting=" + PUB_SUB_CAPACITY + " value=" + value
+                    + " rule=a power of two from 4096 to 2^30");
+        }
+        return bytes;
+    }
+
     /**
      * Where the store lives, for messages.
      *

@@ -1,5 +1,6 @@
 package io.litecomm.mapped.inspect;
 
+import io.litecomm.mapped.file.FileKeys;
 import io.litecomm.mapped.file.FileLocks;
 import io.litecomm.spi.TransportException;
 import java.io.IOException;
@@ -225,12 +226,7 @@ public final class InspectedFile implements AutoCloseable {
      * @return {@code true} if replaced
      */
     public boolean replaced() {
-        try {
-            Object current = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-            return fileKey == null || !fileKey.equals(current);
-        } catch (IOException e) {
-            return true;
-        }
+        return FileKeys.replaced(file, fileKey);
     }
 
     @Override

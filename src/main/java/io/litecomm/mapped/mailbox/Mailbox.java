@@ -11,21 +11,18 @@ import static io.litecomm.mapped.inspect.MailboxLayout.TYPE_MESSAGE;
 import static io.litecomm.mapped.inspect.MailboxLayout.TYPE_PADDING;
 
 import io.litecomm.mapped.file.DomainDirectory;
+import io.litecomm.mapped.file.FileKeys;
 import io.litecomm.mapped.file.FileLocks;
 import io.litecomm.mapped.inspect.MailboxHeader;
 import io.litecomm.mapped.inspect.MailboxLayout;
 import io.litecomm.spi.CorruptStorageException;
 import io.litecomm.spi.MessageQueue;
 import io.litecomm.spi.WaitMode;
-import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * One mapped mailbox: a multi-producer, multi-consumer ring of length-prefixed records.
@@ -388,12 +385,7 @@ public final class Mailbox implements MessageQueue, Wakeups {
     }
 
     private boolean replacedOnDisk() {
-        try {
-            Object current = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
-            return fileKey == null || !fileKey.equals(current);
-        } catch (IOException e) {
-            return true;
-        }
+        return FileKeys.replaced(file, fileKey);
     }
 
     @Override
