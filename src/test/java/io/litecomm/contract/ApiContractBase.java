@@ -35,6 +35,11 @@ abstract class ApiContractBase {
             opened.get(i).close();
         }
         opened.clear();
+        afterClosed(domain);
+    }
+
+    /** Runs after every transport of the test was closed: a transport's own checks and clean-up. */
+    protected void afterClosed(URI closedDomain) {
     }
 
     /** Opens the test's domain once more: another process. */

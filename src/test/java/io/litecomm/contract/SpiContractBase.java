@@ -40,6 +40,11 @@ abstract class SpiContractBase {
             opened.get(i).close();
         }
         opened.clear();
+        afterClosed(domain);
+    }
+
+    /** Runs after every transport of the test was closed: a transport's own checks and clean-up. */
+    protected void afterClosed(URI closedDomain) {
     }
 
     /** The test's domain. */

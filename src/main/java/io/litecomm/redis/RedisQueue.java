@@ -1,0 +1,355 @@
+package io.litecomm.redis;
+
+import io.litecomm.spi.MessageQueue;
+import io.litecomm.spi.TransportException;
+import io.litecomm.spi.WaitMode;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import redis.clients.jedis.StreamEntryID;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+
+/**
+ * One process's handle on a channel of a Redis domain (docs/REDIS.md section 3): a stream with the
+ * consumer group {@code g}, a meta hash and a signal stream. Sends and receives are scripts; a
+ * receive takes the message into this process's pending list, then acknowledges it with an owner
+ * check, and hands it over only once the acknowledgement succeeded. Thread-safe.
+ */
+final class RedisQueue implements MessageQueue {
+
+    private static final int ATTEMPTS = 16;
+    private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+
+    private final RedisTransport transport;
+    private final String name;
+    private final String typeDescriptor;
+    private final int capacity;
+    private final int maxMessageLength;
+    private final String location;
+    private final byte[] metaKey;
+    private final byte[] streamKey;
+    private final String signalKey;
+    private final byte[] signalKeyBytes;
+    private final byte[] tokensKey;
+    private final List<byte[]> offerKeys;
+    private final List<byte[]> takeKeys;
+    private final List<byte[]> ackKeys;
+    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    private final AtomicLong sends = new AtomicLong();
+    /**
+     * Held shared by each take of this process from its call until its id is in {@link #inFlight}, and
+     * exclusively by a take that adopts orphans, so that it cannot mistake another's fresh take for one.
+     */
+    private final ReentrantReadWriteLock taking = new ReentrantReadWriteLock();
+    /** Set when a take's reply may have been lost: the next lone take adopts what this process holds unknowingly. */
+    private volatile boolean orphansPossible;
+    private volatile String epoch;
+    private volatile boolean gone;
+    private volatile StreamEntryID lastSignal;
+
+    RedisQueue(RedisTransport transport, String name, String typeDescriptor, int capacity, int maxMessageLength,
+            String epoch) {
+        this.transport = transport;
+        this.name = name;
+        this.typeDescriptor = typeDescriptor;
+        this.capacity = capacity;
+        this.maxMessageLength = maxMessageLength;
+        this.epoch = epoch;
+        RedisKeys keys = transport.keys();
+        this.location = transport.location() + " channel=" + name;
+        this.metaKey = RedisKeys.bytes(keys.meta(name));
+        this.streamKey = RedisKeys.bytes(keys.stream(name));
+        this.signalKey = keys.signal(name);
+        this.signalKeyBytes = RedisKeys.bytes(signalKey);
+        this.tokensKey = RedisKeys.bytes(keys.tokens(name));
+        byte[] domainKey = RedisKeys.bytes(keys.domain());
+        this.offerKeys = List.of(domainKey, metaKey, streamKey, signalKeyBytes, tokensKey);
+        this.takeKeys = offerKeys;
+        this.ackKeys = List.of(metaKey, streamKey, signalKeyBytes);
+    }
+
+    String signalKey() {
+        return signalKey;
+    }
+
+    /** The newest signal id a poll or offer of this process saw, or zero. */
+    StreamEntryID lastSignal() {
+        StreamEntryID seen = lastSignal;
+        return seen == null ? new StreamEntryID(0, 0) : seen;
+    }
+
+    boolean isGone() {
+        return gone;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String location() {
+        return location;
+    }
+
+    @Override
+    public String typeDescriptor() {
+        return typeDescriptor;
+    }
+
+    @Override
+    public int maxMessageLength() {
+        return maxMessageLength;
+    }
+
+    int capacity() {
+        return capacity;
+    }
+
+    @Override
+    public int offer(byte[] payload) {
+        if (payload.length > maxMessageLength) {
+            throw new IllegalArgumentException("message too large: length=" + payload.length + " max="
+                    + maxMessageLength + " queue=" + location);
+        }
+        if (gone) {
+            return CLOSED;
+        }
+        byte[] token = RedisKeys.bytes(Long.toString(sends.incrementAndGet()));
+        byte[] process = transport.processBytes();
+        for (int attempt = 0; ; attempt++) {
+            Object reply;
+            try {
+                reply = transport.server().eval("send to channel " + name, RedisScripts.OFFER, offerKeys,
+                        List.of(payload, RedisKeys.bytes(epoch), process, token));
+            } catch (TransportException e) {
+                // the reply may have been lost: the same token again is counted once
+                if (attempt == 0 && e.getCause() instanceof JedisConnectionException) {
+                    continue;
+                }
+                throw e;
+            }
+            if (reply instanceof List<?> full) {
+                lastSignal = id(full.get(1));
+                return FULL;
+            }
+            long code = (Long) reply;
+            if (code == 1) {
+                return OFFERED;
+            }
+            if (code == -1) {
+                return CLOSED;
+            }
+            if (code == -2) {
+                gone = true;
+                return CLOSED;
+            }
+            if (attempt >= ATTEMPTS) {
+                throw lostDomain();
+            }
+            recreate();
+        }
+    }
+
+    @Override
+    public byte[] poll() {
+        if (gone) {
+            return null;
+        }
+        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
+            String id;
+            byte[] payload;
+            boolean adopt = orphansPossible && taking.writeLock().tryLock();
+            Lock held = adopt ? taking.writeLock() : taking.readLock();
+            if (!adopt) {
+                held.lock();
+            }
+            try {
+                List<byte[]> args = new ArrayList<>(4 + inFlight.size());
+                args.add(RedisKeys.bytes(epoch));
+                args.add(transport.processBytes());
+                args.add(transport.aliveBytes());
+                args.add(RedisKeys.bytes(adopt ? "1" : "0"));
+                for (String known : inFlight) {
+                    args.add(RedisKeys.bytes(known));
+                }
+                List<?> reply;
+                try {
+                    reply = (List<?>) transport.server().eval("receive from channel " + name, RedisScripts.TAKE,
+                            takeKeys, args);
+                } catch (TransportException e) {
+                    orphansPossible = true;
+                    throw e;
+                }
+                long code = (Long) reply.get(0);
+                if (code == 0) {
+                    if (adopt) {
+                        orphansPossible = false;
+                    }
+                    lastSignal = id(reply.get(1));
+                    return null;
+                }
+                if (code == -2) {
+                    gone = true;
+                    return null;
+                }
+                if (code == -3) {
+                    recreate();
+                    continue;
+                }
+                id = text(reply.get(1));
+                payload = (byte[]) reply.get(2);
+                inFlight.add(id);
+            } finally {
+                held.unlock();
+            }
+            try {
+                if (acknowledge(id, payload.length)) {
+                    return payload;
+                }
+            } finally {
+                inFlight.remove(id);
+            }
+            // another process owns it now (this one looked dead to the server): take the next
+        }
+        return null;
+    }
+
+    /** Acknowledges a taken message; retries a lost reply, which the script answers the same way. */
+    private boolean acknowledge(String id, int length) {
+        byte[] footprint = RedisKeys.bytes(Integer.toString(footprint(length)));
+        long giveUp = System.nanoTime() + transport.server().address().timeout.toNanos();
+        boolean repeat = false;
+        while (true) {
+            try {
+                List<byte[]> args = List.of(RedisKeys.bytes(id), transport.processBytes(), footprint,
+                        RedisKeys.bytes(repeat ? "1" : "0"));
+                return (Long) transport.server().eval("acknowledge a message of channel " + name, RedisScripts.ACK,
+                        ackKeys, args) == 1;
+            } catch (TransportException e) {
+                if (!(e.getCause() instanceof JedisConnectionException) || System.nanoTime() - giveUp > 0) {
+                    // unacknowledged, it stays pending under this process: a later take adopts it
+                    orphansPossible = true;
+                    throw e;
+                }
+                repeat = true;
+                LockSupport.parkNanos(RETRY_NANOS);
+            }
+        }
+    }
+
+    /** Bytes of capacity a message of {@code length} payload bytes holds: {@code align16(16 + length)}. */
+    static int footprint(int length) {
+        return (16 + length + 15) & ~15;
+    }
+
+    private void recreate() {
+        epoch = transport.recreate(name, typeDescriptor, capacity, maxMessageLength);
+    }
+
+    private TransportException lostDomain() {
+        return new TransportException("channel cannot be kept on the server: server=" + transport.server().name()
+                + " channel=" + name + " problem=the domain's keys keep vanishing (server flushed or restarted)");
+    }
+
+    @Override
+    public boolean close() {
+        long code = (Long) transport.server().eval("close channel " + name, RedisScripts.CLOSE,
+                List.of(metaKey, signalKeyBytes), List.of(RedisKeys.bytes(epoch)));
+        if (code == -2) {
+            gone = true;
+        }
+        return code == 1;
+    }
+
+    /** {epoch matches, closed, length, pending}. */
+    private long[] state() {
+        if (gone) {
+            return new long[] {0, 1, 0, 0};
+        }
+        List<?> reply = (List<?>) transport.server().eval("read the state of channel " + name, RedisScripts.STATE,
+                List.of(metaKey, streamKey), List.of(RedisKeys.bytes(epoch)));
+        long[] state = new long[4];
+        for (int i = 0; i < 4; i++) {
+            state[i] = (Long) reply.get(i);
+        }
+        if (state[0] == 0) {
+            gone = true;
+        }
+        return state;
+    }
+
+    @Override
+    public boolean isClosed() {
+        return state()[1] == 1;
+    }
+
+    @Override
+    public boolean isClosedAndDrained() {
+        long[] state = state();
+        return state[0] == 0 || state[1] == 1 && state[2] == 0;
+    }
+
+    @Override
+    public int size() {
+        long[] state = state();
+        return (int) Math.max(0, state[2] - state[3]);
+    }
+
+    @Override
+    public boolean isReplaced() {
+        if (gone) {
+            return true;
+        }
+        byte[] current = transport.server().call("read the epoch of channel " + name,
+                jedis -> jedis.hget(metaKey, RedisKeys.bytes("epoch")));
+        boolean replaced = current == null || !epoch.equals(new String(current, StandardCharsets.UTF_8));
+        if (replaced) {
+            gone = true;
+        }
+        return replaced;
+    }
+
+    @Override
+    public void awaitReadable(long deadlineNanos, WaitMode mode) {
+        if (gone) {
+            return;
+        }
+        transport.waiter().await(List.of(signalKey), List.of(lastSignal()), deadlineNanos);
+    }
+
+    @Override
+    public void awaitWritable(int length, long deadlineNanos, WaitMode mode) {
+        awaitReadable(deadlineNanos, mode);
+    }
+
+    @Override
+    public void release() {
+        try {
+            transport.server().eval("leave channel " + name, RedisScripts.LEAVE,
+                    List.of(metaKey, streamKey, tokensKey), List.of(transport.processBytes()));
+        } catch (TransportException e) {
+            // the server is gone: what this process left there is swept by the next taker
+        }
+    }
+
+    private static StreamEntryID id(Object reply) {
+        return new StreamEntryID(text(reply));
+    }
+
+    private static String text(Object reply) {
+        return reply instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(reply);
+    }
+
+    @Override
+    public String toString() {
+        return "RedisQueue[" + location + "]";
+    }
+}
