@@ -22,6 +22,8 @@ final class RedisQueue implements MessageQueue {
 
     private static final int ATTEMPTS = 16;
     private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** How soon a waiter looks again while another process holds unacknowledged messages (it may have died). */
+    private static final long RECHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final RedisTransport transport;
     private final String name;
@@ -40,6 +42,8 @@ final class RedisQueue implements MessageQueue {
     private final AtomicLong sends = new AtomicLong();
     private volatile String epoch;
     private volatile boolean gone;
+    /** Whether the last empty take saw messages of this channel that other processes took and have not acknowledged. */
+    private volatile boolean heldElsewhere;
     private volatile StreamEntryID lastSignal;
 
     RedisQueue(RedisTransport transport, String name, String typeDescriptor, int capacity, int maxMessageLength,
@@ -168,8 +172,22 @@ final class RedisQueue implements MessageQueue {
         gone = true;
     }
 
-    void signalSeen(String id) {
-        lastSignal = new StreamEntryID(id);
+    void signalSeen(String state) {
+        boolean held = state.endsWith(" p");
+        heldElsewhere = held;
+        lastSignal = new StreamEntryID(held ? state.substring(0, state.length() - 2) : state);
+    }
+
+    /**
+     * The deadline a wait on this channel uses: at most {@link #RECHECK_NANOS} away while other
+     * processes hold messages of it unacknowledged, since no signal tells that a holder died.
+     */
+    long waitDeadline(long deadlineNanos) {
+        if (!heldElsewhere) {
+            return deadlineNanos;
+        }
+        long recheck = System.nanoTime() + RECHECK_NANOS;
+        return deadlineNanos - recheck > 0 ? recheck : deadlineNanos;
     }
 
     /** Acknowledges a taken message; retries a lost reply, which the script answers the same way. */
@@ -270,7 +288,7 @@ final class RedisQueue implements MessageQueue {
         if (gone) {
             return;
         }
-        transport.waiter().await(List.of(signalKey), List.of(lastSignal()), deadlineNanos);
+        transport.waiter().await(List.of(signalKey), List.of(lastSignal()), waitDeadline(deadlineNanos));
     }
 
     @Override

@@ -316,6 +316,7 @@ final class RedisTransport implements Transport {
     public void awaitAnyReadable(List<? extends MessageQueue> queues, long deadlineNanos, WaitMode mode) {
         List<String> streams = new ArrayList<>(queues.size());
         List<StreamEntryID> after = new ArrayList<>(queues.size());
+        long deadline = deadlineNanos;
         for (MessageQueue queue : queues) {
             RedisQueue mine = own(queue);
             if (mine.isGone()) {
@@ -323,8 +324,9 @@ final class RedisTransport implements Transport {
             }
             streams.add(mine.signalKey());
             after.add(mine.lastSignal());
+            deadline = mine.waitDeadline(deadline);
         }
-        waiter.await(streams, after, deadlineNanos);
+        waiter.await(streams, after, deadline);
     }
 
     @Override

@@ -6,7 +6,9 @@
 --       no other take of it is under way), 4 FIRST (0-based), 5 N channels, 6..5+N their epochs,
 --       6+N.. ids this process has in flight
 -- reply: {1, i, id, payload} taken from channel i; {0, s_0, ..., s_N-1} nothing, where s_i is channel i's newest
---        signal id, or '-2' if it was deleted or replaced, or '-3' if the domain is gone from the server
+--        signal id, followed by ' p' if other processes hold messages of it taken and not yet acknowledged (the
+--        caller looks again within a second: the holder may die), or '-2' if it was deleted or replaced, or '-3'
+--        if the domain is gone from the server
 local me = ARGV[1]
 local n = tonumber(ARGV[5])
 local first = tonumber(ARGV[4])
@@ -34,6 +36,8 @@ local function takeFrom(i)
     return nil, '-2'
   end
   local summary = redis.call('XPENDING', stream, 'g')
+  local held = nil
+  if summary[1] > 0 then held = ' p' end
   if summary[1] > 0 and summary[4] then
     for _, c in ipairs(summary[4]) do
       if c[1] == me then
@@ -69,15 +73,17 @@ local function takeFrom(i)
     local e = r[1][2][1]
     return {e[1], payload(e[2])}
   end
-  return nil, nil
+  return nil, nil, held
 end
 
 local states = {}
+local helds = {}
 for k = 0, n - 1 do
   local i = (first + k) % n
-  local e, state = takeFrom(i)
+  local e, state, held = takeFrom(i)
   if e then return {1, i, e[1], e[2]} end
   states[i + 1] = state
+  helds[i + 1] = held
 end
 local reply = {0}
 for i = 0, n - 1 do
@@ -86,6 +92,7 @@ for i = 0, n - 1 do
     local s = redis.call('XREVRANGE', KEYS[4 + 4 * i], '+', '-', 'COUNT', 1)
     state = '0-0'
     if #s > 0 then state = s[1][1] end
+    if helds[i + 1] then state = state .. helds[i + 1] end
   end
   reply[i + 2] = state
 end
