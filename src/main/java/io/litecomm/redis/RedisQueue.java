@@ -7,7 +7,6 @@ import io.litecomm.spi.WaitMode;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.exceptions.JedisConnectionException;
@@ -39,7 +38,6 @@ final class RedisQueue implements MessageQueue {
     private final List<byte[]> offerKeys;
     private final List<byte[]> takeKeys;
     private final List<byte[]> ackKeys;
-    private final AtomicLong sends = new AtomicLong();
     private volatile String epoch;
     private volatile boolean gone;
     /** Whether the last empty take saw messages of this channel that other processes took and have not acknowledged. */
@@ -60,10 +58,10 @@ final class RedisQueue implements MessageQueue {
         this.streamKey = RedisKeys.bytes(keys.stream(name));
         this.signalKey = keys.signal(name);
         this.signalKeyBytes = RedisKeys.bytes(signalKey);
-        this.tokensKey = RedisKeys.bytes(keys.tokens(name));
+        this.tokensKey = RedisKeys.bytes(keys.tokens(name, transport.process()));
         byte[] domainKey = RedisKeys.bytes(keys.domain());
         this.offerKeys = List.of(domainKey, metaKey, streamKey, signalKeyBytes, tokensKey);
-        this.takeKeys = List.of(metaKey, streamKey, signalKeyBytes, tokensKey);
+        this.takeKeys = List.of(metaKey, streamKey, signalKeyBytes);
         this.ackKeys = List.of(metaKey, streamKey, signalKeyBytes);
     }
 
@@ -114,13 +112,14 @@ final class RedisQueue implements MessageQueue {
         if (gone) {
             return CLOSED;
         }
-        byte[] token = RedisKeys.bytes(Long.toString(sends.incrementAndGet()));
-        byte[] process = transport.processBytes();
+        byte[] token = RedisKeys.bytes(transport.nextSendToken());
+        // one lane per sending thread: a thread has one send under way at a time, so its last token decides a resend
+        byte[] lane = RedisKeys.bytes(Long.toString(Thread.currentThread().getId()));
         for (int attempt = 0; ; attempt++) {
             Object reply;
             try {
                 reply = transport.server().eval("send to channel " + name, RedisScripts.OFFER, offerKeys,
-                        List.of(payload, RedisKeys.bytes(epoch), process, token));
+                        List.of(payload, RedisKeys.bytes(epoch), lane, token));
             } catch (TransportException e) {
                 // the reply may have been lost: the same token again is counted once
                 if (attempt == 0 && e.getCause() instanceof JedisConnectionException) {
@@ -159,7 +158,7 @@ final class RedisQueue implements MessageQueue {
         return taken == null ? null : taken.payload();
     }
 
-    /** The keys of this channel in a {@code take.lua} call: meta, stream, signal, tokens. */
+    /** The keys of this channel in a {@code take.lua} call: meta, stream, signal. */
     List<byte[]> takeKeys() {
         return takeKeys;
     }

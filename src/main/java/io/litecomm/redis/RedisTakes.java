@@ -44,7 +44,7 @@ final class RedisTakes {
      */
     PolledMessage take(List<RedisQueue> queues, int first) {
         int n = queues.size();
-        List<byte[]> keys = new ArrayList<>(1 + 4 * n);
+        List<byte[]> keys = new ArrayList<>(1 + 3 * n);
         keys.add(RedisKeys.bytes(transport.keys().domain()));
         for (RedisQueue queue : queues) {
             keys.addAll(queue.takeKeys());

@@ -43,6 +43,8 @@ final class RedisTransport implements Transport {
     private final Object storeLock = new Object();
     private volatile RedisSharedStore store;
     private final RedisTakes takes = new RedisTakes(this);
+    /** Numbers this process's sends: a token is unique per process, whichever queue object sends. */
+    private final java.util.concurrent.atomic.AtomicLong sends = new java.util.concurrent.atomic.AtomicLong();
 
     private RedisTransport(RedisAddress address, TransportContext context) {
         this.address = address;
@@ -98,6 +100,11 @@ final class RedisTransport implements Transport {
 
     RedisKeys keys() {
         return keys;
+    }
+
+    /** A token no other send of this process has: the resend of a send whose reply was lost reuses it. */
+    String nextSendToken() {
+        return Long.toString(sends.incrementAndGet());
     }
 
     RedisTakes takes() {
@@ -257,7 +264,7 @@ final class RedisTransport implements Transport {
     public boolean delete(String name) {
         checkOpen();
         List<byte[]> keyList = List.of(RedisKeys.bytes(keys.meta(name)), RedisKeys.bytes(keys.stream(name)),
-                RedisKeys.bytes(keys.signal(name)), RedisKeys.bytes(keys.tokens(name)), RedisKeys.bytes(keys.queues()));
+                RedisKeys.bytes(keys.signal(name)), RedisKeys.bytes(keys.tokens(name, process)), RedisKeys.bytes(keys.queues()));
         long existed = (Long) server.eval("delete channel " + name, RedisScripts.DELETE, keyList,
                 List.of(RedisKeys.bytes(name)));
         return existed == 1;
