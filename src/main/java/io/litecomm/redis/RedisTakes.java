@@ -35,6 +35,11 @@ final class RedisTakes {
         this.transport = transport;
     }
 
+    /** Marks that a reply may have been lost, as a failed call does: the next lone take adopts orphans. */
+    void suspectOrphans() {
+        orphansPossible = true;
+    }
+
     /**
      * Takes and acknowledges exactly one message from the first of {@code queues}, in order from
      * {@code first}, that has one.
