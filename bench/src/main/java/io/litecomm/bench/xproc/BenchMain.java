@@ -81,7 +81,7 @@ public final class BenchMain {
         Files.createDirectories(o.log.toAbsolutePath().getParent());
         Thread cleanup = new Thread(() -> Runner.deleteTree(base), "bench-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
-        long budget = (o.redisGroup ? (o.quick ? 180L : 560L) : o.quick ? 160L : 1080L) * 1_000_000_000L;
+        long budget = (o.redisGroup ? (o.quick ? 180L : 540L) : o.quick ? 160L : 1080L) * 1_000_000_000L;
         try (PrintWriter log = new PrintWriter(Files.newBufferedWriter(o.log, StandardCharsets.UTF_8), true)) {
             BenchMain suite = new BenchMain(o, results, new Runner(base, log, System.nanoTime() + budget,
                     o.quick ? 8_000 : o.redisGroup ? 40_000 : 150_000));

@@ -73,15 +73,15 @@ final class RedisGroup {
         this.domainPrefix = "bench-" + pid + "-";
     }
 
-    /** Rounds of a run: five in a full run, two in a quick one. */
+    /** Rounds of a run: four in a full run, two in a quick one (fewer if the time budget runs out). */
     int rounds() {
-        return s.options.quick ? 2 : 5;
+        return s.options.quick ? 2 : 4;
     }
 
     private Map<String, String> timing(boolean idle) {
         Map<String, String> t = new LinkedHashMap<>();
-        t.put("warmMs", s.options.quick ? "300" : "1000");
-        t.put("measureMs", idle ? (s.options.quick ? "1500" : "3000") : (s.options.quick ? "800" : "2000"));
+        t.put("warmMs", s.options.quick ? "300" : "800");
+        t.put("measureMs", idle ? (s.options.quick ? "1500" : "2500") : (s.options.quick ? "800" : "1500"));
         return t;
     }
 

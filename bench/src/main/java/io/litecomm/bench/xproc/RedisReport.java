@@ -137,7 +137,7 @@ final class RedisReport {
 
     private String window() {
         boolean quick = "quick".equals(r.info("mode"));
-        return quick ? "0.3 s warm-up and 0.8 s measured (idle: 1.5 s)" : "1 s warm-up and 2 s measured (idle: 3 s)";
+        return quick ? "0.3 s warm-up and 0.8 s measured (idle: 1.5 s)" : "0.8 s warm-up and 1.5 s measured (idle: 2.5 s)";
     }
 
     private void latency() {
@@ -149,10 +149,11 @@ final class RedisReport {
             line("| " + row[1] + " | " + us(row[0], "p50") + " | " + us(row[0], "p99") + " | " + us(row[0], "mean") + " |");
         }
         line("");
+        notMeasured(LATENCY);
         line("One-way from a ping-pong is half the round trip of one message each way, measured by the pinger (HdrHistogram,");
         line("after warm-up). The idle rows measure one-way directly: the sender writes `System.nanoTime()` into the message");
         line("and the receiver subtracts it on arrival (one host: both read the same `CLOCK_MONOTONIC`); with 50 ms between");
-        line("messages a round has only some 60 samples, so their p99 is close to their maximum.");
+        line("messages a round has only some 50 samples, so their p99 is close to their maximum.");
         line("");
     }
 
@@ -166,13 +167,20 @@ final class RedisReport {
         line("(Redis runs commands on one thread: about 100 % is its limit). Machine: busy CPUs over the window (`/proc/stat`),");
         line("of " + r.info("nproc") + ". The litecomm API has no batch send, so nothing is pipelined.");
         line("");
-        line("| senders | k msg/s | redis-server CPU (% of a core) | machine busy CPUs |");
-        line("|---|---|---|---|");
+        line("| senders | k msg/s | redis-server CPU (% of a core) | machine busy CPUs | of which other processes |");
+        line("|---|---|---|---|---|");
+        String[][] rows = new String[3][];
+        int i = 0;
         for (int n : new int[] {1, 2, 4}) {
             String k = "lc.tput" + n;
+            rows[i++] = new String[] {k, n + " senders"};
             line("| " + n + " | " + fig(k, "rate", 1e-3) + " | " + fig(k, "serverCpuPct", 1) + " | "
-                    + fig(k, "machineCpus", 1) + " |");
+                    + fig(k, "machineCpus", 1) + " | " + fig(k, "foreignCpus", 1) + " |");
         }
+        line("");
+        notMeasured(rows);
+        line("Other processes: CPUs that processes other than the suite's kept busy over the whole measurement "
+                + "(`/proc/stat` less the suite's own CPU time).");
         line("");
     }
 
@@ -208,15 +216,32 @@ final class RedisReport {
         return fig(name, field, 1e-3);
     }
 
-    /** A figure scaled by {@code scale}: {@code median [min–max]}, or "n/m (reason)". */
+    /** A figure scaled by {@code scale}: {@code median [min–max]}, or "n/m" (the reason listed under the tables). */
     String fig(String name, String field, double scale) {
         String key = "rt." + name + "." + field;
         Double v = r.get(key);
         if (v == null) {
-            return "n/m (" + r.reason(key) + ")";
+            return "n/m";
         }
         return Report.fmt(v * scale) + " [" + Report.fmt(r.get(key + ".min") * scale) + "–"
                 + Report.fmt(r.get(key + ".max") * scale) + "]";
+    }
+
+    /** Lists the rows of {@code rows} that no round measured, with the reason. */
+    private void notMeasured(String[][] rows) {
+        List<String> out = new ArrayList<>();
+        for (String[] row : rows) {
+            String key = "rt." + row[0] + "." + (row[0].startsWith("lc.tput") ? "rate" : "p50");
+            if (r.get(key) == null) {
+                out.add("- n/m `" + row[0] + "`: " + r.reason(key));
+            }
+        }
+        if (!out.isEmpty()) {
+            line("Not measured:");
+            line("");
+            out.forEach(this::line);
+            line("");
+        }
     }
 
     /** Per-round values of {@code rt.<name>.<field>}, by round. */

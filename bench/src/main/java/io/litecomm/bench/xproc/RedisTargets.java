@@ -86,7 +86,8 @@ final class RedisTargets {
         String a = fig.us(lc, "p50") + (r.get("rt." + lc + ".p50") == null ? "" : " µs");
         String b = fig.us(floor, "p50") + (r.get("rt." + floor + ".p50") == null ? "" : " µs");
         if (q == null) {
-            row(target, a, b, gone == null ? "no round measured both" : gone, "≤ " + bound + " ×", null, limit);
+            row(target, a, b, gone == null ? "no round measured both" : "not measured", "≤ " + bound + " ×", null,
+                    gone == null ? limit : gone + ". " + limit);
             return;
         }
         row(target, a, b, show(q), "≤ " + bound + " ×", q[0] <= bound, limit);
@@ -136,7 +137,8 @@ final class RedisTargets {
                 + "stream returns on its own connection and unparks the receiver; the receiver then runs the take script "
                 + "(`XPENDING`, `XREADGROUP`) and the ack script (`XPENDING`, `XACK`, `XDEL`, `HINCRBY`, `HSET`): after "
                 + "the send, one server push plus a thread hand-off plus two full round trips, against one round trip for "
-                + "the target's unit. Server commands per message of the ping-pong, measured: litecomm "
+                + "the target's unit: about five script calls (`evalsha`) per message, one on the sending side and four "
+                + "on the receiving side. Server commands per message of the ping-pong, measured: litecomm "
                 + commands("lc.channel") + "; the raw stream floor " + commands("raw.stream") + ".";
     }
 
@@ -154,9 +156,9 @@ final class RedisTargets {
         String gone = missing("lc.tput1", "lc.tput2", "lc.tput4");
         String tput = fig("lc.tput1") + " → " + fig("lc.tput2") + " → " + fig("lc.tput4") + " k msg/s";
         if (gone != null) {
-            row("throughput grows with N = 1, 2, 4 senders up to the server's limit", tput, "—", gone,
+            row("throughput grows with N = 1, 2, 4 senders up to the server's limit", tput, "—", "not measured",
                     "each doubling ≥ " + GROWS + " × or server ≥ " + (int) SERVER_LIMIT_PCT + " %", null,
-                    "Not measured.");
+                    gone + ".");
             return;
         }
         double[] g2 = ratio("lc.tput2", "lc.tput1", "rate");
@@ -166,16 +168,17 @@ final class RedisTargets {
         boolean ok2 = g2 != null && (g2[0] >= GROWS || cpu2 >= SERVER_LIMIT_PCT);
         boolean ok4 = g4 != null && (g4[0] >= GROWS || cpu4 >= SERVER_LIMIT_PCT);
         String measured = "1→2: " + (g2 == null ? "n/m" : show(g2)) + "; 2→4: " + (g4 == null ? "n/m" : show(g4));
-        String machine = String.format(Locale.ROOT, "machine busy %.2f / %.2f / %.2f of %s CPUs, redis-server %.0f / "
-                + "%.0f / %.0f %% of a core at N = 1 / 2 / 4", r.get("rt.lc.tput1.machineCpus"),
-                r.get("rt.lc.tput2.machineCpus"), r.get("rt.lc.tput4.machineCpus"), r.info("nproc"),
-                r.get("rt.lc.tput1.serverCpuPct"), cpu2, cpu4);
+        String machine = String.format(Locale.ROOT, "machine busy %.2f / %.2f / %.2f of %s CPUs (other processes "
+                + "%.2f / %.2f / %.2f of them), redis-server %.0f / %.0f / %.0f %% of a core at N = 1 / 2 / 4",
+                r.get("rt.lc.tput1.machineCpus"), r.get("rt.lc.tput2.machineCpus"), r.get("rt.lc.tput4.machineCpus"),
+                r.info("nproc"), r.get("rt.lc.tput1.foreignCpus"), r.get("rt.lc.tput2.foreignCpus"),
+                r.get("rt.lc.tput4.foreignCpus"), r.get("rt.lc.tput1.serverCpuPct"), cpu2, cpu4);
         String limit = ok2 && ok4 ? "Grows, or the server is at its limit, at each doubling (" + machine + ")."
-                : "Where it stops growing the server is not at its limit: " + machine + ". With every client process, the "
-                + "server and the " + RedisGroup.RECEIVERS + " receiving threads on " + r.info("nproc") + " CPUs, the "
-                + "client side's CPU (JVMs running Jedis and the scripts' round trips) runs out before the server's one "
-                + "thread does; a receive costs three script calls to a send's one (see 1), so the one consumer process "
-                + "is the first to saturate.";
+                : "Where it stops growing the server is not at its limit: " + machine + ". The machine is: the sender "
+                + "JVMs, the consumer with its " + RedisGroup.RECEIVERS + " receiving threads, the server and other "
+                + "processes share " + r.info("nproc") + " CPUs, so the clients' CPU (Jedis, the waiter hand-offs, "
+                + "one script call per send and two to four per receive, see 1) runs out before the server's one thread does. "
+                + "A machine with a core per process would show where the server itself stops.";
         row("throughput grows with N = 1, 2, 4 senders up to the server's limit", tput, "—", measured,
                 "each doubling ≥ " + GROWS + " × or server ≥ " + (int) SERVER_LIMIT_PCT + " %", ok2 && ok4, limit);
     }
