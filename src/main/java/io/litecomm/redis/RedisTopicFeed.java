@@ -140,15 +140,13 @@ final class RedisTopicFeed implements AutoCloseable {
         while (!closed) {
             Thread.interrupted();
             try {
-                List<Object> got = RedisStoreReplies.call(server, "read published messages", types,
-                        jedis -> jedis.xrange(stream, RedisKeys.bytes("(0-" + lastSeq), RedisKeys.bytes("+"), BATCH));
+                int got = fetch();
                 failure = null;
                 retry = 0;
-                if (got != null && !got.isEmpty()) {
-                    append(got);
+                if (got > 0) {
                     pause = 0;
                     woken = false;
-                    if (got.size() == BATCH) {
+                    if (got == BATCH) {
                         continue;
                     }
                 } else if (woken) {
@@ -174,6 +172,22 @@ final class RedisTopicFeed implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Fetches the entries after the newest one fetched, at most {@link #BATCH}, into the buffer. The
+     * feed's thread calls it; a test may call it on a feed it did not start.
+     *
+     * @return how many entries came
+     */
+    int fetch() {
+        List<Object> got = RedisStoreReplies.call(server, "read published messages", types,
+                jedis -> jedis.xrange(stream, RedisKeys.bytes("(0-" + lastSeq), RedisKeys.bytes("+"), BATCH));
+        if (got == null || got.isEmpty()) {
+            return 0;
+        }
+        append(got);
+        return got.size();
     }
 
     /** Pauses after a wake-up that brought nothing, longer each time in a row, at most a second. */
