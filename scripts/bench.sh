@@ -93,6 +93,8 @@ if [ "${BENCH_NO_REDIS:-0}" != 1 ]; then
 fi
 
 REVISION="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+SRC_REV="$(git log -1 --format=%h -- src/main 2>/dev/null || true)"
+if [ -n "$SRC_REV" ] && [ "$SRC_REV" != "$REVISION" ]; then REVISION="$REVISION (src/main last changed in $SRC_REV)"; fi
 CHANGED=$(git status --porcelain -- src/main 2>/dev/null | wc -l || true)
 if [ "$CHANGED" -gt 0 ]; then REVISION="$REVISION + $CHANGED uncommitted change(s) in src/main"; fi
 

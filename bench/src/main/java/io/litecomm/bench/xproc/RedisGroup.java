@@ -30,6 +30,7 @@ final class RedisGroup {
     static final String[][] ITEMS = {
         {"raw.ping", "p50", "p99", "mean"},
         {"lc.channel", "p50", "p99", "mean"},
+        {"lc.poll", "p50", "p99", "mean"},
         {"raw.list", "p50", "p99", "mean"},
         {"raw.stream", "p50", "p99", "mean"},
         {"raw.get", "p50", "p99", "mean"},
@@ -50,8 +51,8 @@ final class RedisGroup {
     /** Receiving threads of the throughput consumer, whatever the number of senders. */
     static final int RECEIVERS = 4;
     /** Scenarios whose server commands per message are counted ({@code INFO commandstats}). */
-    private static final List<String> COUNTED = List.of("lc.channel", "raw.stream", "raw.list", "lc.get", "lc.set",
-            "lc.update", "raw.get");
+    private static final List<String> COUNTED = List.of("lc.channel", "lc.poll", "raw.stream", "raw.list", "lc.get",
+            "lc.set", "lc.update", "raw.get", "raw.set");
 
     private final BenchMain s;
     private final int port;
@@ -125,10 +126,10 @@ final class RedisGroup {
                 p.put("shape", name.substring(4));
                 p.put("mode", "block");
             }
-            case "lc.channel" -> {
+            case "lc.channel", "lc.poll" -> {
                 p.put("kind", "pair");
                 p.put("transport", "litecomm");
-                p.put("mode", "block");
+                p.put("mode", name.equals("lc.poll") ? "spin" : "block");
             }
             case "raw.pubsub" -> p.put("kind", "redis-pubsub");
             case "lc.pubsub" -> p.put("kind", "lc-pubsub");

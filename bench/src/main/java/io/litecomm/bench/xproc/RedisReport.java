@@ -26,6 +26,7 @@ final class RedisReport {
         {"raw.list", "raw `LPUSH` → `BRPOP` ping-pong, one-way (round trip / 2)"},
         {"raw.stream", "raw `XADD` → `XREADGROUP BLOCK` + `XACK` ping-pong, one-way (round trip / 2)"},
         {"lc.channel", "**litecomm** `Channel<byte[]>` `send` → `receive()` ping-pong, one-way (round trip / 2)"},
+        {"lc.poll", "litecomm, diagnostic: the same ping-pong with `tryReceive()` in a loop (no waiter, no hand-off)"},
         {"raw.get", "raw `GET` (one process)"},
         {"lc.get", "**litecomm** `SharedMemory.get`, unchanged key"},
         {"raw.set", "raw `SET` (one process)"},

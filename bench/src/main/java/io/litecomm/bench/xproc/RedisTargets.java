@@ -194,6 +194,10 @@ final class RedisTargets {
             {"lc.channel", "raw.stream", "channel one-way over the raw `XADD`+`XREADGROUP`+`XACK` ping-pong"},
             {"lc.channel", "raw.list", "channel one-way over the raw `LPUSH`+`BRPOP` ping-pong"},
             {"raw.stream", "raw.ping", "raw stream ping-pong one-way over one `PING` round trip (the floor's own cost)"},
+            {"lc.channel", "lc.poll", "channel one-way with `receive()` over the same with a `tryReceive()` loop (what "
+                + "the waiter, its hand-off and the empty take + state calls add)"},
+            {"lc.poll", "raw.ping", "channel one-way with a `tryReceive()` loop over one `PING` round trip (the scripts "
+                + "alone)"},
             {"lc.pubsub", "raw.pubsub", "litecomm pub/sub one-way over raw `PUBLISH` → subscriber"},
             {"lc.update", "raw.set", "`update` over raw `SET`"},
         };
