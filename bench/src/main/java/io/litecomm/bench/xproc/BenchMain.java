@@ -84,7 +84,7 @@ public final class BenchMain {
         long budget = (o.redisGroup ? (o.quick ? 180L : 540L) : o.quick ? 160L : 1080L) * 1_000_000_000L;
         try (PrintWriter log = new PrintWriter(Files.newBufferedWriter(o.log, StandardCharsets.UTF_8), true)) {
             BenchMain suite = new BenchMain(o, results, new Runner(base, log, System.nanoTime() + budget,
-                    o.quick ? 8_000 : o.redisGroup ? 40_000 : 150_000));
+                    o.quick || o.redisGroup ? 8_000 : 150_000));
             Machine.describe(results, o, suite.runner.java());
             if (o.redisGroup) {
                 results.info("command", o.command + " --redis" + (o.quick ? " --quick" : ""));

@@ -74,9 +74,9 @@ final class RedisGroup {
         this.domainPrefix = "bench-" + pid + "-";
     }
 
-    /** Rounds of a run: four in a full run, two in a quick one (fewer if the time budget runs out). */
+    /** Rounds of a run: three in a full run, two in a quick one (fewer if the time budget runs out). */
     int rounds() {
-        return s.options.quick ? 2 : 4;
+        return s.options.quick ? 2 : 3;
     }
 
     private Map<String, String> timing(boolean idle) {

@@ -113,7 +113,9 @@ final class RedisReport {
                 + "; shared with other work: load average " + r.info("load.start") + " at the start, "
                 + r.info("load.end") + " at the end; not pinned (the suite pins nothing) |");
         line("| java | " + r.info("java") + " |");
-        line("| method | " + r.info("rt.rounds") + " interleaved rounds (forward, then backward order); in each, every "
+        String cut = r.info("rt.rounds.cut");
+        line("| method | " + r.info("rt.rounds") + " interleaved rounds" + (cut == null ? "" : " (" + cut + ")")
+                + " (forward, then backward order); in each, every "
                 + "measurement in fresh JVMs and a fresh domain, " + window() + "; figures are the **median over the rounds "
                 + "[min–max]**, ratios are taken per round against the floor of the same round and given as median "
                 + "[min–max]; never best-of |");
@@ -125,8 +127,7 @@ final class RedisReport {
         line("### Reproduce");
         line("");
         line("```sh");
-        line("scripts/bench.sh --redis          # this section, about " + (r.info("mode").equals("quick") ? "2" : "7")
-                + " minutes; --quick: 2 short rounds");
+        line("scripts/bench.sh --redis          # this section: 3 rounds, under 10 minutes; --quick: 2 short rounds");
         line("```");
         line("");
         line("It builds, starts a private `redis-server` on a free port of 127.0.0.1 (`--save '' --appendonly no`), runs");
