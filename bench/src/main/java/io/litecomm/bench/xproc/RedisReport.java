@@ -197,7 +197,7 @@ final class RedisReport {
         line("|---|---|");
         r.infos().forEach((k, v) -> {
             if (k.startsWith("runs.rt.")) {
-                line("| `" + k.substring(8) + "` | " + v + " |");
+                line("| `" + k.substring(8) + "` | " + plain(v) + " |");
             }
         });
         r.infos().forEach((k, v) -> {
@@ -227,6 +227,24 @@ final class RedisReport {
         }
         return Report.fmt(v * scale) + " [" + Report.fmt(r.get(key + ".min") * scale) + "–"
                 + Report.fmt(r.get(key + ".max") * scale) + "]";
+    }
+
+    /** {@code p50=3.94199035E7} as {@code p50=39419904}: whole numbers for the every-round table. */
+    static String plain(String runs) {
+        StringBuilder out = new StringBuilder();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("=([0-9.Ee+-]+)").matcher(runs);
+        while (m.find()) {
+            String n;
+            try {
+                double v = Double.parseDouble(m.group(1));
+                n = v >= 100 ? String.format(Locale.ROOT, "%.0f", v) : String.format(Locale.ROOT, "%.3g", v);
+            } catch (NumberFormatException e) {
+                n = m.group(1);
+            }
+            m.appendReplacement(out, "=" + n);
+        }
+        m.appendTail(out);
+        return out.toString();
     }
 
     /** Lists the rows of {@code rows} that no round measured, with the reason. */
