@@ -61,9 +61,13 @@ class RedisPubSubIdleTest extends RedisStoreDomainTest {
         }
 
         @Override
-        public void close() throws InterruptedException {
+        public void close() {
             jedis.disconnect();
-            thread.join(TimeUnit.SECONDS.toMillis(5));
+            try {
+                thread.join(TimeUnit.SECONDS.toMillis(5));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
