@@ -179,6 +179,19 @@ final class RedisSharedStore implements SharedStore {
         return pubSub.publishedPosition();
     }
 
+    /**
+     * {@inheritDoc}
+     *
+     * <p>Always {@code true}: this process's pub/sub thread runs {@code listener} each time it has
+     * fetched new messages into the readers' buffer, so readers need not be polled while nothing
+     * is published.
+     */
+    @Override
+    public boolean notifyOnPublish(Runnable listener) {
+        pubSub.notifyOnPublish(listener);
+        return true;
+    }
+
     /** Stops this process's pub/sub reader thread, if it started one. The domain's keys stay. */
     @Override
     public void close() {

@@ -60,13 +60,15 @@ final class RedisTopicFeed implements AutoCloseable {
     private long lastSeq;
     private volatile CorruptStorageException failure;
     private volatile boolean closed;
+    private final List<Runnable> listeners;
 
     /** One buffered message. */
     private record Entry(long position, String topic, byte[] payload, int frame) {
     }
 
     RedisTopicFeed(RedisServer server, RedisWaiter waiter, String streamKey, int capacity, String threadName,
-            long startAfter) {
+            long startAfter, List<Runnable> listeners) {
+        this.listeners = listeners;
         this.server = server;
         this.waiter = waiter;
         this.streamKey = streamKey;
@@ -156,10 +158,12 @@ final class RedisTopicFeed implements AutoCloseable {
                 woken = true;
                 waiter.await(List.of(streamKey), List.of(new StreamEntryID(0, lastSeq)), Long.MAX_VALUE);
             } catch (CorruptStorageException e) {
-                if (failure == null) {
-                    LOG.warn("pub/sub stream damaged; trying again every second: {}", e.getMessage());
-                }
+                boolean first = failure == null;
                 failure = e;
+                if (first) {
+                    LOG.warn("pub/sub stream damaged; trying again every second: {}", e.getMessage());
+                    tell();
+                }
                 woken = false;
                 LockSupport.parkNanos(this, MAX_PAUSE_NANOS);
             } catch (TransportException e) {
@@ -262,6 +266,18 @@ final class RedisTopicFeed implements AutoCloseable {
             endIndex = firstIndex + (entries.size() - head);
         } finally {
             lock.unlock();
+        }
+        tell();
+    }
+
+    /** Runs the listeners: something new for the readers. A listener that throws is logged; the others still run. */
+    private void tell() {
+        for (Runnable listener : listeners) {
+            try {
+                listener.run();
+            } catch (RuntimeException e) {
+                LOG.warn("pub/sub listener failed: stream={}", streamKey, e);
+            }
         }
     }
 

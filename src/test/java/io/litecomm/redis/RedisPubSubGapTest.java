@@ -65,7 +65,7 @@ class RedisPubSubGapTest extends RedisStoreDomainTest {
         long last = pubSub.serverLast();
         // a feed that is not started: it fetches when the test says, long after the trim
         RedisTopicFeed feed = new RedisTopicFeed(subscriber.server(), subscriber.waiter(), subscriber.keys().published(),
-                1 << 20, "test-feed", last);
+                1 << 20, "test-feed", last, List.of());
         SharedStore.TopicReader reader = feed.reader(last);
         SharedStore publisher = open(Map.of("pubSubCapacity", "4096")).sharedStore();
         int published = 200;
@@ -153,6 +153,29 @@ class RedisPubSubGapTest extends RedisStoreDomainTest {
                 admin.clientKill(redis.clients.jedis.params.ClientKillParams.clientKillParams().id(id));
             }
         }
+    }
+
+    @Test
+    void theListenerRunsOnceTheNewMessagesCanBeRead() throws Exception {
+        SharedStore subscriber = open().sharedStore();
+        SharedStore.TopicReader reader = subscriber.newReader();
+        java.util.concurrent.Semaphore told = new java.util.concurrent.Semaphore(0);
+        assertTrue(subscriber.notifyOnPublish(told::release), "the store tells of new messages");
+        SharedStore publisher = open().sharedStore();
+        Sink sink = new Sink();
+        for (int i = 0; i < 5; i++) {
+            publisher.publish("t", message(i));
+            assertTrue(told.tryAcquire(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS),
+                    "the listener did not run for message " + i);
+            told.drainPermits();
+            int read = 0;
+            for (int got = reader.poll(sink, 10); got > 0; got = reader.poll(sink, 10)) {
+                read += got;
+            }
+            assertTrue(sink.numbers.contains(i), "message " + i + " readable when the listener ran: read=" + read
+                    + " numbers=" + sink.numbers);
+        }
+        assertEquals(range(0, 5), sink.numbers);
     }
 
     @Test
