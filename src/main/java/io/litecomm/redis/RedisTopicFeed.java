@@ -143,7 +143,6 @@ final class RedisTopicFeed implements AutoCloseable {
             Thread.interrupted();
             try {
                 int got = fetch();
-                failure = null;
                 retry = 0;
                 if (got > 0) {
                     pause = 0;
@@ -158,11 +157,8 @@ final class RedisTopicFeed implements AutoCloseable {
                 woken = true;
                 waiter.await(List.of(streamKey), List.of(new StreamEntryID(0, lastSeq)), Long.MAX_VALUE);
             } catch (CorruptStorageException e) {
-                boolean first = failure == null;
-                failure = e;
-                if (first) {
+                if (damaged(e)) {
                     LOG.warn("pub/sub stream damaged; trying again every second: {}", e.getMessage());
-                    tell();
                 }
                 woken = false;
                 LockSupport.parkNanos(this, MAX_PAUSE_NANOS);
@@ -192,6 +188,22 @@ final class RedisTopicFeed implements AutoCloseable {
         }
         append(got);
         return got.size();
+    }
+
+    /**
+     * Records a damage for the readers (each reports it once) and tells the listeners, unless it is
+     * the same problem as the last one recorded.
+     *
+     * @return whether it was new
+     */
+    private boolean damaged(CorruptStorageException e) {
+        CorruptStorageException last = failure;
+        if (last != null && last.getMessage().equals(e.getMessage())) {
+            return false;
+        }
+        failure = e;
+        tell();
+        return true;
     }
 
     /** Pauses after a wake-up that brought nothing, longer each time in a row, at most a second. */
@@ -239,9 +251,14 @@ final class RedisTopicFeed implements AutoCloseable {
                 }
             }
             if (topic == null || payload == null) {
-                throw new CorruptStorageException(server.name() + " key " + streamKey,
-                        "not a litecomm published stream: an entry without topic or payload: id="
+                // skipped: its position stays a hole, which readers count as missed
+                CorruptStorageException e = new CorruptStorageException(server.name() + " key " + streamKey,
+                        "not a litecomm published stream: an entry without topic or payload, skipped: id="
                         + RedisStoreReplies.text(entry.get(0)) + " key=" + streamKey);
+                if (damaged(e)) {
+                    LOG.warn("{}", e.getMessage());
+                }
+                continue;
             }
             batch.add(new Entry(seq, new String(topic, StandardCharsets.UTF_8), payload,
                     RedisPubSub.frame(topic.length, payload.length)));
@@ -307,6 +324,7 @@ final class RedisTopicFeed implements AutoCloseable {
         Reader(long next, long index) {
             this.next = next;
             this.index = index;
+            this.reported = failure;
         }
 
         @Override
