@@ -5,13 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.litecomm.spi.SharedStore;
+import io.litecomm.testing.ChildJvm;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
 /**
@@ -115,6 +118,51 @@ class RedisPubSubGapTest extends RedisStoreDomainTest {
         assertEquals(32, got, "the local buffer keeps 4096 bytes: 32 frames of 128");
         assertEquals(published - 32, lagged.missed.get(), "exactly the messages dropped from the buffer are missed");
         assertEquals(range(published - 32, published), lagged.numbers);
+    }
+
+    @Test
+    void aSlowSubscriberOfAPublishingChildJvmCountsTheExactGap(@TempDir Path logs) {
+        SharedStore subscriber = open(Map.of("pubSubCapacity", "4096")).sharedStore();
+        SharedStore.TopicReader keeper = subscriber.newReader();
+        SharedStore.TopicReader laggard = subscriber.newReader();
+        int published = 100;
+        try (ChildJvm child = ChildJvm.start(logs, Publisher.class, domain.toString(), Integer.toString(published))) {
+            child.awaitSuccess(WAIT);
+        }
+        Sink kept = new Sink();
+        await(() -> {
+            keeper.poll(kept, 64);
+            return kept.seen() >= published;
+        }, () -> "the keeping reader did not see every message: got=" + kept.numbers.size() + " missed=" + kept.missed);
+        Sink lagged = new Sink();
+        while (laggard.poll(lagged, 10) > 0) {
+            // drain
+        }
+        assertEquals(published - 32, lagged.missed.get(), "exactly the messages dropped from the buffer are missed");
+        assertEquals(range(published - 32, published), lagged.numbers, "then the newest 32, in order");
+    }
+
+    /** A child process: publishes {@code N} numbered messages on the domain it is given. */
+    public static final class Publisher {
+        private Publisher() {
+        }
+
+        /**
+         * Publishes.
+         *
+         * @param args domain URI, count
+         */
+        public static void main(String[] args) {
+            ChildJvm.haltWhenParentGone();
+            try (RedisTransport transport = RedisTransport.open(new io.litecomm.spi.TransportContext(
+                    java.net.URI.create(args[0]), Map.of(), new com.fasterxml.jackson.databind.ObjectMapper(),
+                    java.time.Duration.ofMillis(1)))) {
+                SharedStore store = transport.sharedStore();
+                for (int i = 0; i < Integer.parseInt(args[1]); i++) {
+                    store.publish("t", message(i));
+                }
+            }
+        }
     }
 
     @Test
