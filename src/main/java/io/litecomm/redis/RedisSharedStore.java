@@ -215,12 +215,35 @@ final class RedisSharedStore implements SharedStore {
         if (json == null) {
             return null;
         }
+        String plain = plainString(json);
+        if (plain != null) {
+            return plain;
+        }
         try {
             return mapper.readValue(json, Object.class);
         } catch (IOException e) {
             throw new CorruptStorageException(server.name() + " key " + valuesKey, "stored value is not JSON: key=" + key
                     + " hash=" + valuesKey, e);
         }
+    }
+
+    /**
+     * A JSON string of printable ASCII without escapes, such as {@code "value"}, read without a parser
+     * (the same result as Jackson's, at a fraction of the cost: {@code get} of a small string is
+     * dominated by the round trip); {@code null} for anything else.
+     */
+    static String plainString(byte[] json) {
+        int last = json.length - 1;
+        if (last < 1 || json[0] != '"' || json[last] != '"') {
+            return null;
+        }
+        for (int i = 1; i < last; i++) {
+            byte c = json[i];
+            if (c < 0x20 || c == '"' || c == '\\') {
+                return null;
+            }
+        }
+        return new String(json, 1, last - 1, java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     @Override
