@@ -31,12 +31,16 @@ final class RedisSharedStore implements SharedStore {
     private static final long BACKOFF_MAX_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
     private static final byte[] SET = RedisKeys.bytes("set");
     private static final byte[] DEL = RedisKeys.bytes("del");
+    private static final byte[] OK = RedisKeys.bytes("ok");
+    private static final byte[] EMPTY = new byte[0];
+    private static final byte[] ZERO = RedisKeys.bytes("0");
 
     private final RedisServer server;
     private final ObjectMapper mapper;
     private final String location;
     private final String valuesKey;
     private final byte[] values;
+    private final byte[] revisions;
     private final String versionKey;
     private final List<byte[]> keys;
     private final Map<String, String> types;
@@ -49,8 +53,9 @@ final class RedisSharedStore implements SharedStore {
         RedisKeys names = transport.keys();
         this.valuesKey = names.values();
         this.values = RedisKeys.bytes(valuesKey);
+        this.revisions = RedisKeys.bytes(names.revisions());
         this.versionKey = names.version();
-        this.keys = List.of(values, RedisKeys.bytes(names.revisions()), RedisKeys.bytes(versionKey));
+        this.keys = List.of(values, revisions, RedisKeys.bytes(versionKey));
         Map<String, String> expected = new LinkedHashMap<>();
         expected.put(valuesKey, "hash");
         expected.put(names.revisions(), "hash");
@@ -104,7 +109,7 @@ final class RedisSharedStore implements SharedStore {
     /**
      * {@inheritDoc}
      *
-     * <p>An optimistic compare-and-set: reads the value and its revision, runs {@code fn}, and a
+     * <p>An optimistic compare-and-set: reads the key's revision and value, runs {@code fn}, and a
      * script writes the result only if the key's revision is still the one read. If another
      * writer came first, the script replies with the current value and revision and {@code fn}
      * runs again on those, after a random pause that grows with each conflict up to 2 ms.
@@ -117,8 +122,7 @@ final class RedisSharedStore implements SharedStore {
     public Object update(String key, UnaryOperator<Object> fn) {
         byte[] field = RedisKeys.bytes(key);
         String action = "update key " + key;
-        List<?> current = (List<?>) server.eval(action, RedisStoreScripts.KV_READ, keys, List.of(field));
-        RedisStoreReplies.checkForeign(server, current, types);
+        List<?> current = read(action, field);
         for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
             Object result = fn.apply(parse(key, (byte[]) current.get(2)));
             byte[] json = result == null ? null : encode(key, result);
@@ -134,6 +138,31 @@ final class RedisSharedStore implements SharedStore {
         }
         throw new TransportException("update gave up: conflicting writes: attempts=" + MAX_ATTEMPTS + " key=" + key
                 + " store=" + location);
+    }
+
+    /**
+     * The optimistic read of {@code update}: the revision, then the value, in one round trip. Not
+     * atomic, and need not be: a write between the two reads makes the value newer than the
+     * revision, so the compare-and-set fails and {@code fn} runs again; a value older than its
+     * revision cannot be read.
+     *
+     * @return {@code [ok, revision, value]} as the compare-and-set script's conflict reply has them
+     */
+    private List<?> read(String action, byte[] field) {
+        return call(action, jedis -> {
+            redis.clients.jedis.Pipeline pipeline = jedis.pipelined();
+            redis.clients.jedis.Response<byte[]> revision = pipeline.hget(revisions, field);
+            redis.clients.jedis.Response<byte[]> value = pipeline.hget(values, field);
+            pipeline.sync();
+            byte[] json = value.get();
+            byte[] rev = revision.get();
+            if (json == null) {
+                rev = EMPTY;
+            } else if (rev == null) {
+                rev = ZERO;
+            }
+            return java.util.Arrays.asList(OK, rev, json);
+        });
     }
 
     /** No pause before the first retry (the conflict brought the fresh value), then random and growing. */
