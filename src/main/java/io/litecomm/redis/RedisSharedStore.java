@@ -20,7 +20,9 @@ import java.util.function.UnaryOperator;
  * ({@link RedisPubSub}, section 2). Values live in one hash, key to JSON text; a second hash holds
  * each key's revision (the store version that last wrote it) and a string counts the store's
  * version. A read is one command ({@code HGET}, {@code HEXISTS}, {@code HGETALL}, {@code GET});
- * every write is one script, which checks the types of the three keys before it changes anything.
+ * every write is one script, which refuses keys of a foreign type before it changes anything;
+ * {@code update} is a read of the revision and the value (one pipelined round trip) and a
+ * compare-and-set script.
  * Every value returned is parsed afresh: the caller's own copy. Thread-safe and process-safe.
  */
 final class RedisSharedStore implements SharedStore {
