@@ -11,7 +11,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Assumptions;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
@@ -188,7 +191,9 @@ public final class RedisTestServer {
 
     /** A fresh connection to the server, owned by the caller. */
     public Jedis jedis() {
-        return new Jedis(host, port, 5000);
+        // RESP2 as the transport speaks it, so that Jedis does not warn on every connection
+        return new Jedis(new HostAndPort(host, port), DefaultJedisClientConfig.builder().timeoutMillis(5000)
+                .protocol(RedisProtocol.RESP2).autoNegotiateProtocol(false).build());
     }
 
     /**
