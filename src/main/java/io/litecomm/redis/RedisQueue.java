@@ -1,18 +1,14 @@
 package io.litecomm.redis;
 
 import io.litecomm.spi.MessageQueue;
+import io.litecomm.spi.PolledMessage;
 import io.litecomm.spi.TransportException;
 import io.litecomm.spi.WaitMode;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 
@@ -41,15 +37,7 @@ final class RedisQueue implements MessageQueue {
     private final List<byte[]> offerKeys;
     private final List<byte[]> takeKeys;
     private final List<byte[]> ackKeys;
-    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
     private final AtomicLong sends = new AtomicLong();
-    /**
-     * Held shared by each take of this process from its call until its id is in {@link #inFlight}, and
-     * exclusively by a take that adopts orphans, so that it cannot mistake another's fresh take for one.
-     */
-    private final ReentrantReadWriteLock taking = new ReentrantReadWriteLock();
-    /** Set when a take's reply may have been lost: the next lone take adopts what this process holds unknowingly. */
-    private volatile boolean orphansPossible;
     private volatile String epoch;
     private volatile boolean gone;
     private volatile StreamEntryID lastSignal;
@@ -71,7 +59,7 @@ final class RedisQueue implements MessageQueue {
         this.tokensKey = RedisKeys.bytes(keys.tokens(name));
         byte[] domainKey = RedisKeys.bytes(keys.domain());
         this.offerKeys = List.of(domainKey, metaKey, streamKey, signalKeyBytes, tokensKey);
-        this.takeKeys = offerKeys;
+        this.takeKeys = List.of(metaKey, streamKey, signalKeyBytes, tokensKey);
         this.ackKeys = List.of(metaKey, streamKey, signalKeyBytes);
     }
 
@@ -163,67 +151,29 @@ final class RedisQueue implements MessageQueue {
         if (gone) {
             return null;
         }
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            String id;
-            byte[] payload;
-            boolean adopt = orphansPossible && taking.writeLock().tryLock();
-            Lock held = adopt ? taking.writeLock() : taking.readLock();
-            if (!adopt) {
-                held.lock();
-            }
-            try {
-                List<byte[]> args = new ArrayList<>(4 + inFlight.size());
-                args.add(RedisKeys.bytes(epoch));
-                args.add(transport.processBytes());
-                args.add(transport.aliveBytes());
-                args.add(RedisKeys.bytes(adopt ? "1" : "0"));
-                for (String known : inFlight) {
-                    args.add(RedisKeys.bytes(known));
-                }
-                List<?> reply;
-                try {
-                    reply = (List<?>) transport.server().eval("receive from channel " + name, RedisScripts.TAKE,
-                            takeKeys, args);
-                } catch (TransportException e) {
-                    orphansPossible = true;
-                    throw e;
-                }
-                long code = (Long) reply.get(0);
-                if (code == 0) {
-                    if (adopt) {
-                        orphansPossible = false;
-                    }
-                    lastSignal = id(reply.get(1));
-                    return null;
-                }
-                if (code == -2) {
-                    gone = true;
-                    return null;
-                }
-                if (code == -3) {
-                    recreate();
-                    continue;
-                }
-                id = text(reply.get(1));
-                payload = (byte[]) reply.get(2);
-                inFlight.add(id);
-            } finally {
-                held.unlock();
-            }
-            try {
-                if (acknowledge(id, payload.length)) {
-                    return payload;
-                }
-            } finally {
-                inFlight.remove(id);
-            }
-            // another process owns it now (this one looked dead to the server): take the next
-        }
-        return null;
+        PolledMessage taken = transport.takes().take(List.of(this), 0);
+        return taken == null ? null : taken.payload();
+    }
+
+    /** The keys of this channel in a {@code take.lua} call: meta, stream, signal, tokens. */
+    List<byte[]> takeKeys() {
+        return takeKeys;
+    }
+
+    String epoch() {
+        return epoch;
+    }
+
+    void markGone() {
+        gone = true;
+    }
+
+    void signalSeen(String id) {
+        lastSignal = new StreamEntryID(id);
     }
 
     /** Acknowledges a taken message; retries a lost reply, which the script answers the same way. */
-    private boolean acknowledge(String id, int length) {
+    boolean acknowledge(String id, int length) {
         byte[] footprint = RedisKeys.bytes(Integer.toString(footprint(length)));
         long giveUp = System.nanoTime() + transport.server().address().timeout.toNanos();
         boolean repeat = false;
@@ -235,8 +185,6 @@ final class RedisQueue implements MessageQueue {
                         ackKeys, args) == 1;
             } catch (TransportException e) {
                 if (!(e.getCause() instanceof JedisConnectionException) || System.nanoTime() - giveUp > 0) {
-                    // unacknowledged, it stays pending under this process: a later take adopts it
-                    orphansPossible = true;
                     throw e;
                 }
                 repeat = true;
@@ -250,7 +198,7 @@ final class RedisQueue implements MessageQueue {
         return (16 + length + 15) & ~15;
     }
 
-    private void recreate() {
+    void recreate() {
         epoch = transport.recreate(name, typeDescriptor, capacity, maxMessageLength);
     }
 
