@@ -15,10 +15,10 @@ import java.util.Set;
  * {@code recv}, {@code close}, {@code rm}, {@code kv}, {@code pub}, {@code sub}, {@code check} and
  * {@code salvage} on a domain: a directory of mapped files ({@code --dir}), or a URI of another
  * transport ({@code --url redis://host:port/NAME}), where the commands that read the files
- * ({@code tail}, {@code check}, {@code salvage}) say they need a {@code file:} domain. {@code litecomm --help} lists them; {@code litecomm COMMAND
- * --help} explains one. Exit status: {@value #OK} success, {@value #FAILURE} failure,
- * {@value #USAGE} usage error; standard output closed by its reader ({@code litecomm kv ls | head -1})
- * ends a command quietly with {@value #OK}.
+ * ({@code tail}, {@code check}, {@code salvage}) say they need a {@code file:} domain.
+ * {@code litecomm --help} lists them; {@code litecomm COMMAND --help} explains one. Exit status:
+ * {@value #OK} success, {@value #FAILURE} failure, {@value #USAGE} usage error; standard output
+ * closed by its reader ({@code litecomm kv ls | head -1}) ends a command quietly with {@value #OK}.
  *
  * <pre>
  * litecomm --dir /dev/shm/my-app ls

@@ -19,6 +19,9 @@ import java.util.List;
  */
 final class LsCommand implements Command {
 
+    private static final String[] COLUMNS =
+            {"NAME", "TYPE", "CAPACITY", "MAX-MSG", "MESSAGES", "USED", "CLOSED", "PRODUCERS", "CONSUMERS"};
+
     /**
      * What {@code ls} shows of one channel.
      *
@@ -147,7 +150,7 @@ final class LsCommand implements Command {
             errors.forEach(errorNodes::add);
             invocation.printJson(root);
         } else {
-            Table table = new Table("NAME", "TYPE", "CAPACITY", "MAX-MSG", "MESSAGES", "USED", "CLOSED", "PRODUCERS", "CONSUMERS");
+            Table table = new Table(COLUMNS);
             for (ApiChannels.Info info : infos) {
                 table.add(info.name(), info.type() == null ? "-" : info.type(), "-", "-", info.messages(), "-",
                         info.closed() ? "yes" : "no", "-", "-");
@@ -159,7 +162,7 @@ final class LsCommand implements Command {
     }
 
     private static void printTable(Invocation invocation, List<Info> infos) {
-        Table table = new Table("NAME", "TYPE", "CAPACITY", "MAX-MSG", "MESSAGES", "USED", "CLOSED", "PRODUCERS", "CONSUMERS");
+        Table table = new Table(COLUMNS);
         for (Info info : infos) {
             table.add(info.name(), info.type(), Table.bytes(info.capacity()), Table.bytes(info.maxMessage()),
                     info.messages(), Table.bytes(info.usedBytes()), info.closed() ? "yes" : "no",
