@@ -323,6 +323,13 @@ class CliRedisTest {
     /** Shared memory: needs the Redis shared store. */
     @Test
     void kvGetSetDelLs() throws Exception {
+        CliProcess.Result getMissing = cli("kv", "get", "greeting");
+        assertExit(1, getMissing);
+        assertTrue(getMissing.err().contains("no such key: key=greeting uri=" + uri), getMissing.describe());
+        CliProcess.Result lsEmpty = cli("kv", "ls", "--json");
+        assertExit(0, lsEmpty);
+        assertEquals("{\"version\":0,\"entries\":{}}", lsEmpty.out().strip());
+        assertEquals(List.of(), keysOf("kv"), "kv get and kv ls wrote to the store");
         try (Comm comm = Comm.open(uri)) {
             SharedMemory memory = comm.sharedMemory();
             memory.set("greeting", "hello");
