@@ -7,7 +7,6 @@ import io.litecomm.spi.WaitMode;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.exceptions.JedisConnectionException;
@@ -22,6 +21,8 @@ final class RedisQueue implements MessageQueue {
 
     private static final int ATTEMPTS = 16;
     private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** How soon a waiter looks again while another process holds unacknowledged messages (it may have died). */
+    private static final long RECHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final RedisTransport transport;
     private final String name;
@@ -37,9 +38,10 @@ final class RedisQueue implements MessageQueue {
     private final List<byte[]> offerKeys;
     private final List<byte[]> takeKeys;
     private final List<byte[]> ackKeys;
-    private final AtomicLong sends = new AtomicLong();
     private volatile String epoch;
     private volatile boolean gone;
+    /** Whether the last empty take saw messages of this channel that other processes took and have not acknowledged. */
+    private volatile boolean heldElsewhere;
     private volatile StreamEntryID lastSignal;
 
     RedisQueue(RedisTransport transport, String name, String typeDescriptor, int capacity, int maxMessageLength,
@@ -56,10 +58,10 @@ final class RedisQueue implements MessageQueue {
         this.streamKey = RedisKeys.bytes(keys.stream(name));
         this.signalKey = keys.signal(name);
         this.signalKeyBytes = RedisKeys.bytes(signalKey);
-        this.tokensKey = RedisKeys.bytes(keys.tokens(name));
+        this.tokensKey = RedisKeys.bytes(keys.tokens(name, transport.process()));
         byte[] domainKey = RedisKeys.bytes(keys.domain());
         this.offerKeys = List.of(domainKey, metaKey, streamKey, signalKeyBytes, tokensKey);
-        this.takeKeys = List.of(metaKey, streamKey, signalKeyBytes, tokensKey);
+        this.takeKeys = List.of(metaKey, streamKey, signalKeyBytes);
         this.ackKeys = List.of(metaKey, streamKey, signalKeyBytes);
     }
 
@@ -110,13 +112,14 @@ final class RedisQueue implements MessageQueue {
         if (gone) {
             return CLOSED;
         }
-        byte[] token = RedisKeys.bytes(Long.toString(sends.incrementAndGet()));
-        byte[] process = transport.processBytes();
+        byte[] token = RedisKeys.bytes(transport.nextSendToken());
+        // one lane per sending thread: a thread has one send under way at a time, so its last token decides a resend
+        byte[] lane = RedisKeys.bytes(Long.toString(Thread.currentThread().getId()));
         for (int attempt = 0; ; attempt++) {
             Object reply;
             try {
                 reply = transport.server().eval("send to channel " + name, RedisScripts.OFFER, offerKeys,
-                        List.of(payload, RedisKeys.bytes(epoch), process, token));
+                        List.of(payload, RedisKeys.bytes(epoch), lane, token));
             } catch (TransportException e) {
                 // the reply may have been lost: the same token again is counted once
                 if (attempt == 0 && e.getCause() instanceof JedisConnectionException) {
@@ -155,7 +158,7 @@ final class RedisQueue implements MessageQueue {
         return taken == null ? null : taken.payload();
     }
 
-    /** The keys of this channel in a {@code take.lua} call: meta, stream, signal, tokens. */
+    /** The keys of this channel in a {@code take.lua} call: meta, stream, signal. */
     List<byte[]> takeKeys() {
         return takeKeys;
     }
@@ -168,8 +171,22 @@ final class RedisQueue implements MessageQueue {
         gone = true;
     }
 
-    void signalSeen(String id) {
-        lastSignal = new StreamEntryID(id);
+    void signalSeen(String state) {
+        boolean held = state.endsWith(" p");
+        heldElsewhere = held;
+        lastSignal = new StreamEntryID(held ? state.substring(0, state.length() - 2) : state);
+    }
+
+    /**
+     * The deadline a wait on this channel uses: at most {@link #RECHECK_NANOS} away while other
+     * processes hold messages of it unacknowledged, since no signal tells that a holder died.
+     */
+    long waitDeadline(long deadlineNanos) {
+        if (!heldElsewhere) {
+            return deadlineNanos;
+        }
+        long recheck = System.nanoTime() + RECHECK_NANOS;
+        return deadlineNanos - recheck > 0 ? recheck : deadlineNanos;
     }
 
     /** Acknowledges a taken message; retries a lost reply, which the script answers the same way. */
@@ -270,7 +287,7 @@ final class RedisQueue implements MessageQueue {
         if (gone) {
             return;
         }
-        transport.waiter().await(List.of(signalKey), List.of(lastSignal()), deadlineNanos);
+        transport.waiter().await(List.of(signalKey), List.of(lastSignal()), waitDeadline(deadlineNanos));
     }
 
     @Override

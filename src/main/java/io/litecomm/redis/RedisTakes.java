@@ -35,6 +35,11 @@ final class RedisTakes {
         this.transport = transport;
     }
 
+    /** Marks that a reply may have been lost, as a failed call does: the next lone take adopts orphans. */
+    void suspectOrphans() {
+        orphansPossible = true;
+    }
+
     /**
      * Takes and acknowledges exactly one message from the first of {@code queues}, in order from
      * {@code first}, that has one.
@@ -44,7 +49,7 @@ final class RedisTakes {
      */
     PolledMessage take(List<RedisQueue> queues, int first) {
         int n = queues.size();
-        List<byte[]> keys = new ArrayList<>(1 + 4 * n);
+        List<byte[]> keys = new ArrayList<>(1 + 3 * n);
         keys.add(RedisKeys.bytes(transport.keys().domain()));
         for (RedisQueue queue : queues) {
             keys.addAll(queue.takeKeys());

@@ -43,6 +43,8 @@ final class RedisTransport implements Transport {
     private final Object storeLock = new Object();
     private volatile RedisSharedStore store;
     private final RedisTakes takes = new RedisTakes(this);
+    /** Numbers this process's sends: a token is unique per process, whichever queue object sends. */
+    private final java.util.concurrent.atomic.AtomicLong sends = new java.util.concurrent.atomic.AtomicLong();
 
     private RedisTransport(RedisAddress address, TransportContext context) {
         this.address = address;
@@ -98,6 +100,11 @@ final class RedisTransport implements Transport {
 
     RedisKeys keys() {
         return keys;
+    }
+
+    /** A token no other send of this process has: the resend of a send whose reply was lost reuses it. */
+    String nextSendToken() {
+        return Long.toString(sends.incrementAndGet());
     }
 
     RedisTakes takes() {
@@ -257,7 +264,7 @@ final class RedisTransport implements Transport {
     public boolean delete(String name) {
         checkOpen();
         List<byte[]> keyList = List.of(RedisKeys.bytes(keys.meta(name)), RedisKeys.bytes(keys.stream(name)),
-                RedisKeys.bytes(keys.signal(name)), RedisKeys.bytes(keys.tokens(name)), RedisKeys.bytes(keys.queues()));
+                RedisKeys.bytes(keys.signal(name)), RedisKeys.bytes(keys.tokens(name, process)), RedisKeys.bytes(keys.queues()));
         long existed = (Long) server.eval("delete channel " + name, RedisScripts.DELETE, keyList,
                 List.of(RedisKeys.bytes(name)));
         return existed == 1;
@@ -316,6 +323,7 @@ final class RedisTransport implements Transport {
     public void awaitAnyReadable(List<? extends MessageQueue> queues, long deadlineNanos, WaitMode mode) {
         List<String> streams = new ArrayList<>(queues.size());
         List<StreamEntryID> after = new ArrayList<>(queues.size());
+        long deadline = deadlineNanos;
         for (MessageQueue queue : queues) {
             RedisQueue mine = own(queue);
             if (mine.isGone()) {
@@ -323,8 +331,9 @@ final class RedisTransport implements Transport {
             }
             streams.add(mine.signalKey());
             after.add(mine.lastSignal());
+            deadline = mine.waitDeadline(deadline);
         }
-        waiter.await(streams, after, deadlineNanos);
+        waiter.await(streams, after, deadline);
     }
 
     @Override

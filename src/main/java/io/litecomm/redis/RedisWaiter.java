@@ -62,8 +62,8 @@ final class RedisWaiter implements AutoCloseable {
 
     /**
      * Waits until one of {@code streams} has an entry after the matching id of {@code afterIds}, or
-     * the deadline passes, or the thread is interrupted (status kept), or the transport closes. May
-     * return early.
+     * the deadline passes, or the thread is interrupted (status kept), or the transport closes, or the
+     * thread is unparked. May return early.
      *
      * @param streams stream keys
      * @param afterIds for each, the newest id the caller has seen ({@code 0-0} for none)
@@ -100,15 +100,15 @@ final class RedisWaiter implements AutoCloseable {
             if (wakeServer) {
                 ringWake();
             }
-            while (!registration.fired && !closed && !Thread.currentThread().isInterrupted()) {
+            // one park: an unpark also ends the wait (the watcher wakes itself this way), and the caller looks again
+            if (!registration.fired && !closed && !Thread.currentThread().isInterrupted()) {
                 if (deadlineNanos == Long.MAX_VALUE) {
                     LockSupport.park(this);
                 } else {
                     long left = deadlineNanos - System.nanoTime();
-                    if (left <= 0) {
-                        break;
+                    if (left > 0) {
+                        LockSupport.parkNanos(this, left);
                     }
-                    LockSupport.parkNanos(this, left);
                 }
             }
         } finally {

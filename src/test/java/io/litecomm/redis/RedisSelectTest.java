@@ -76,12 +76,15 @@ class RedisSelectTest {
             long before = evalshaCalls(jedis);
             assertEquals(Optional.empty(), select.tryReceive());
             long calls = evalshaCalls(jedis) - before;
-            // the take script, then one state script per channel to see whether all are closed and drained
-            assertTrue(calls <= 1 + channels.size(), "script calls for one empty select of 8 channels: " + calls);
+            // the take script, then one state script per channel to see whether all are closed and drained (one take
+            // per channel would make 16); counted server-wide, so one spare for a stray call of another client
+            assertTrue(calls <= 2 + channels.size(), "script calls for one empty select of 8 channels: " + calls);
             channels.get(5).send("x");
             before = evalshaCalls(jedis);
             assertEquals("x", select.receive(Duration.ofSeconds(10)).orElseThrow().value());
-            assertEquals(2, evalshaCalls(jedis) - before, "a ready select is one take script and one acknowledgement");
+            long ready = evalshaCalls(jedis) - before;
+            // one take script and one acknowledgement (a take per channel up to the ready one would make 7)
+            assertTrue(ready <= 3, "script calls for a select that finds channel 5 of 8 ready: " + ready);
         }
     }
 
