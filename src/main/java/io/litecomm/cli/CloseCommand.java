@@ -25,7 +25,7 @@ final class CloseCommand implements Command {
 
     @Override
     public String summary() {
-        return delete ? "close a channel and delete its file" : "close a channel for every process";
+        return delete ? "close a channel and delete it (its file, or its keys)" : "close a channel for every process";
     }
 
     @Override
