@@ -4,6 +4,7 @@ import io.litecomm.spi.SharedStore;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -32,6 +33,7 @@ final class RedisPubSub implements AutoCloseable {
     private final String location;
     private final Map<String, String> types;
     private final ReentrantLock lock = new ReentrantLock();
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private RedisTopicFeed feed;
     private boolean closed;
 
@@ -99,7 +101,7 @@ final class RedisPubSub implements AutoCloseable {
             }
             if (feed == null) {
                 feed = new RedisTopicFeed(server, transport.waiter(), streamKey, capacity,
-                        "litecomm-pubsub-" + transport.process().substring(0, 8), last);
+                        "litecomm-pubsub-" + transport.process().substring(0, 8), last, listeners);
                 feed.start();
             }
             current = feed;
@@ -107,6 +109,16 @@ final class RedisPubSub implements AutoCloseable {
             lock.unlock();
         }
         return current.reader(last);
+    }
+
+    /**
+     * Runs {@code listener} on the feed's thread each time it has buffered new messages (or found
+     * the stream damaged), from now on.
+     *
+     * @param listener what to run; quick, never blocking
+     */
+    void notifyOnPublish(Runnable listener) {
+        listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
     }
 
     /** Stops the feed, if one was started. */
