@@ -18,6 +18,17 @@ local function entry(id)
   end
   return {1, id, ''}
 end
+-- stream ids compare as two numbers, not as text ('10-0' is newer than '9-0')
+local function older(a, b)
+  local am, as = string.match(a, '(%d+)-(%d+)')
+  local bm, bs = string.match(b, '(%d+)-(%d+)')
+  am, bm = tonumber(am), tonumber(bm)
+  if am ~= bm then return am < bm end
+  return tonumber(as) < tonumber(bs)
+end
+-- of what is pending under gone processes (and, when adopting, under this one unknowingly), the
+-- oldest message goes first: a reclaimed message is delivered before newer ones, whichever consumer held it
+local best, owner, ownerCount = nil, nil, 0
 local summary = redis.call('XPENDING', KEYS[3], 'g')
 if summary[1] > 0 and summary[4] then
   for _, c in ipairs(summary[4]) do
@@ -31,27 +42,32 @@ if summary[1] > 0 and summary[4] then
             if ARGV[i] == p[1] then known = true break end
           end
           if not known then
-            local e = entry(p[1])
-            if e then return e end
+            if best == nil or older(p[1], best) then best, owner, ownerCount = p[1], nil, 0 end
+            break
           end
         end
       end
     elseif redis.call('PUBSUB', 'NUMSUB', ARGV[3] .. c[1])[2] == 0 then
-      -- the process that took it is gone (its liveness subscription with it): take its oldest over
+      -- the process that took it is gone (its liveness subscription with it): its oldest is a candidate
       local p = redis.call('XPENDING', KEYS[3], 'g', '-', '+', 1, c[1])
-      if #p > 0 then
-        redis.call('XCLAIM', KEYS[3], 'g', me, 0, p[1][1])
-        if tonumber(c[2]) == 1 then
-          -- its last one: forget the dead process
-          redis.call('XGROUP', 'DELCONSUMER', KEYS[3], 'g', c[1])
-          redis.call('HDEL', KEYS[2], 'ack:' .. c[1])
-          redis.call('HDEL', KEYS[5], c[1])
-        end
-        local e = entry(p[1][1])
-        if e then return e end
+      if #p > 0 and (best == nil or older(p[1][1], best)) then
+        best, owner, ownerCount = p[1][1], c[1], tonumber(c[2])
       end
     end
   end
+end
+if best then
+  if owner then
+    redis.call('XCLAIM', KEYS[3], 'g', me, 0, best)
+    if ownerCount == 1 then
+      -- its last one: forget the dead process
+      redis.call('XGROUP', 'DELCONSUMER', KEYS[3], 'g', owner)
+      redis.call('HDEL', KEYS[2], 'ack:' .. owner)
+      redis.call('HDEL', KEYS[5], owner)
+    end
+  end
+  local e = entry(best)
+  if e then return e end
 end
 local r = redis.call('XREADGROUP', 'GROUP', 'g', me, 'COUNT', 1, 'STREAMS', KEYS[3], '>')
 if r then
