@@ -186,6 +186,10 @@ final class RedisQueue implements MessageQueue {
                             takeKeys, args);
                 } catch (TransportException e) {
                     orphansPossible = true;
+                    if (attempt == 0 && e.getCause() instanceof JedisConnectionException) {
+                        // a stale connection, or a lost reply: the next take adopts what this one may have taken
+                        continue;
+                    }
                     throw e;
                 }
                 long code = (Long) reply.get(0);
@@ -274,8 +278,15 @@ final class RedisQueue implements MessageQueue {
         if (gone) {
             return new long[] {0, 1, 0, 0};
         }
-        List<?> reply = (List<?>) transport.server().eval("read the state of channel " + name, RedisScripts.STATE,
-                List.of(metaKey, streamKey), List.of(RedisKeys.bytes(epoch)));
+        List<?> reply;
+        try {
+            reply = readState();
+        } catch (TransportException e) {
+            if (!(e.getCause() instanceof JedisConnectionException)) {
+                throw e;
+            }
+            reply = readState(); // a read: once more on a fresh connection
+        }
         long[] state = new long[4];
         for (int i = 0; i < 4; i++) {
             state[i] = (Long) reply.get(i);
@@ -284,6 +295,11 @@ final class RedisQueue implements MessageQueue {
             gone = true;
         }
         return state;
+    }
+
+    private List<?> readState() {
+        return (List<?>) transport.server().eval("read the state of channel " + name, RedisScripts.STATE,
+                List.of(metaKey, streamKey), List.of(RedisKeys.bytes(epoch)));
     }
 
     @Override

@@ -78,7 +78,22 @@ final class RedisServer implements AutoCloseable {
         try (Jedis jedis = pool.getResource()) {
             return body.apply(jedis);
         } catch (JedisException e) {
+            if (e instanceof JedisConnectionException) {
+                dropIdle();
+            }
             throw failure(action, e);
+        }
+    }
+
+    /**
+     * Closes the idle pooled connections. Called when a connection was lost: after a server restart
+     * every idle connection is stale, and each would fail the first call that borrows it.
+     */
+    void dropIdle() {
+        try {
+            pool.clear();
+        } catch (RuntimeException ignored) {
+            // closing a dead connection may fail; it is gone either way
         }
     }
 

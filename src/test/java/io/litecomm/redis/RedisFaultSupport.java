@@ -213,6 +213,10 @@ final class RedisFaultSupport {
             return port;
         }
 
+        long pid() {
+            return process.pid();
+        }
+
         String host() {
             return bind;
         }
