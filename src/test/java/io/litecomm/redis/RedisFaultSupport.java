@@ -163,6 +163,10 @@ final class RedisFaultSupport {
         OwnServer start() {
             List<String> command = new ArrayList<>(List.of(binary.toString(), "--port", Integer.toString(port), "--bind",
                     bind, "--save", "", "--appendonly", "no", "--daemonize", "no", "--logfile", ""));
+            if (!bind.startsWith("127.")) {
+                // a test address on a veth pair: no password there, and the server refuses such clients otherwise
+                command.addAll(List.of("--protected-mode", "no"));
+            }
             if (password != null) {
                 command.add("--requirepass");
                 command.add(password);
