@@ -176,6 +176,16 @@ final class ChannelCore implements WatchTask, ChannelMXBean {
         return taken;
     }
 
+    /** Takes a message this process stashed, or {@code null}: a select looks here before the queues. */
+    byte[] takeStashed() {
+        return stash.pollFirst();
+    }
+
+    /** Counts a message a select took from this channel's queue. */
+    void countReceived() {
+        received.increment();
+    }
+
     boolean isDrained() {
         return stash.isEmpty() && queue.isClosedAndDrained();
     }

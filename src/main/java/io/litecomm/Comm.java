@@ -8,6 +8,7 @@ import io.litecomm.dispatch.IdleStrategy;
 import io.litecomm.dispatch.WatchTask;
 import io.litecomm.dispatch.Watcher;
 import io.litecomm.spi.MessageQueue;
+import io.litecomm.spi.PolledMessage;
 import io.litecomm.spi.QueueSpec;
 import io.litecomm.spi.Transport;
 import io.litecomm.spi.WaitMode;
@@ -515,6 +516,10 @@ public final class Comm implements AutoCloseable {
     }
 
     /** Waits until any of the queues may be readable (a {@link Select}). */
+    PolledMessage pollAny(List<? extends MessageQueue> queues, int first) {
+        return transport.pollAny(queues, first);
+    }
+
     void awaitAnyReadable(List<? extends MessageQueue> queues, long deadlineNanos, WaitMode mode) {
         transport.awaitAnyReadable(queues, deadlineNanos, mode);
     }

@@ -209,9 +209,9 @@ final class DefaultChannel<T> implements Channel<T> {
         }
     }
 
-    Optional<T> pollNow() {
-        byte[] bytes = core.take();
-        return bytes == null ? Optional.empty() : Optional.of(decode(bytes));
+    /** Decodes a message a select took from this channel (dead-lettered and reported if it cannot be). */
+    T decodeSelected(byte[] bytes) {
+        return decode(bytes);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.litecomm;
 
 import io.litecomm.spi.MessageQueue;
+import io.litecomm.spi.PolledMessage;
 import io.litecomm.spi.WaitMode;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -109,17 +110,12 @@ public final class Select<T> {
             deadline--;
         }
         while (true) {
+            Optional<Selected<T>> taken = takeOne();
+            if (taken.isPresent()) {
+                return taken;
+            }
             boolean allDrained = true;
-            int count = channels.size();
-            int first = Math.floorMod(next.get(), count);
-            for (int i = 0; i < count; i++) {
-                int index = (first + i) % count;
-                DefaultChannel<? extends T> channel = channels.get(index);
-                Optional<? extends T> value = channel.pollNow();
-                if (value.isPresent()) {
-                    next.set(index + 1);
-                    return Optional.of(new Selected<>(channel, value.get()));
-                }
+            for (DefaultChannel<? extends T> channel : channels) {
                 allDrained &= channel.core().isDrained();
             }
             if (allDrained || timeoutNanos == 0
@@ -137,6 +133,37 @@ public final class Select<T> {
                 throw Errors.translate(e);
             }
         }
+    }
+
+    /** One step: a stashed message first, else exactly one message from the queues, in one transport call. */
+    private Optional<Selected<T>> takeOne() {
+        int count = channels.size();
+        int first = Math.floorMod(next.get(), count);
+        for (int i = 0; i < count; i++) {
+            int index = (first + i) % count;
+            byte[] stashed = channels.get(index).core().takeStashed();
+            if (stashed != null) {
+                next.set(index + 1);
+                return Optional.of(selected(channels.get(index), stashed));
+            }
+        }
+        PolledMessage polled;
+        try {
+            polled = channels.get(0).comm().pollAny(queues, first);
+        } catch (RuntimeException e) {
+            throw Errors.translate(e);
+        }
+        if (polled == null) {
+            return Optional.empty();
+        }
+        next.set(polled.index() + 1);
+        DefaultChannel<? extends T> channel = channels.get(polled.index());
+        channel.core().countReceived();
+        return Optional.of(selected(channel, polled.payload()));
+    }
+
+    private Selected<T> selected(DefaultChannel<? extends T> channel, byte[] bytes) {
+        return new Selected<>(channel, channel.decodeSelected(bytes));
     }
 
     private List<String> names() {

@@ -3,7 +3,9 @@ package io.litecomm;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.litecomm.dispatch.WatchTask;
+import io.litecomm.spi.MessageQueue;
 import io.litecomm.spi.SharedStore;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -211,7 +213,8 @@ public final class SharedMemory {
         synchronized (this) {
             if (reader == null) {
                 reader = call(store::newReader);
-                comm.watch(new PubSubTask());
+                boolean pushed = call(() -> store.notifyOnPublish(comm::wakeWatcher));
+                comm.watch(new PubSubTask(pushed));
             }
         }
         Subscriber subscriber = new Subscriber(topic, handler, call(store::publishedPosition));
@@ -258,6 +261,18 @@ public final class SharedMemory {
 
     /** Reads the ring on the watcher thread and hands messages to this process's subscribers. */
     private final class PubSubTask implements WatchTask, SharedStore.TopicSink {
+
+        /** Whether the store wakes the watcher when something is published: then the task need not be polled. */
+        private final boolean pushed;
+
+        PubSubTask(boolean pushed) {
+            this.pushed = pushed;
+        }
+
+        @Override
+        public List<MessageQueue> waitsOn() {
+            return pushed ? List.of() : null;
+        }
 
         @Override
         public int doWork() {

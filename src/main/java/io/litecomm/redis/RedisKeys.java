@@ -43,9 +43,12 @@ final class RedisKeys {
         return prefix + "q:" + queue + ":sig";
     }
 
-    /** A channel's producer tokens: the last send of each process, so that a resent send is not doubled. */
-    String tokens(String queue) {
-        return prefix + "q:" + queue + ":tok";
+    /**
+     * One process's send tokens of a channel (hash: sending thread to the token of its last send), so that
+     * a resent send is not doubled; it expires an hour after the process's last send.
+     */
+    String tokens(String queue, String process) {
+        return prefix + "q:" + queue + ":tok:" + process;
     }
 
     /** Pub/sub channel a process subscribes to while it lives; scripts count its subscribers. */

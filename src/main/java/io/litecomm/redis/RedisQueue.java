@@ -1,18 +1,13 @@
 package io.litecomm.redis;
 
 import io.litecomm.spi.MessageQueue;
+import io.litecomm.spi.PolledMessage;
 import io.litecomm.spi.TransportException;
 import io.litecomm.spi.WaitMode;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.LockSupport;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import redis.clients.jedis.StreamEntryID;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 
@@ -26,6 +21,8 @@ final class RedisQueue implements MessageQueue {
 
     private static final int ATTEMPTS = 16;
     private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
+    /** How soon a waiter looks again while another process holds unacknowledged messages (it may have died). */
+    private static final long RECHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final RedisTransport transport;
     private final String name;
@@ -41,17 +38,10 @@ final class RedisQueue implements MessageQueue {
     private final List<byte[]> offerKeys;
     private final List<byte[]> takeKeys;
     private final List<byte[]> ackKeys;
-    private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
-    private final AtomicLong sends = new AtomicLong();
-    /**
-     * Held shared by each take of this process from its call until its id is in {@link #inFlight}, and
-     * exclusively by a take that adopts orphans, so that it cannot mistake another's fresh take for one.
-     */
-    private final ReentrantReadWriteLock taking = new ReentrantReadWriteLock();
-    /** Set when a take's reply may have been lost: the next lone take adopts what this process holds unknowingly. */
-    private volatile boolean orphansPossible;
     private volatile String epoch;
     private volatile boolean gone;
+    /** Whether the last empty take saw messages of this channel that other processes took and have not acknowledged. */
+    private volatile boolean heldElsewhere;
     private volatile StreamEntryID lastSignal;
 
     RedisQueue(RedisTransport transport, String name, String typeDescriptor, int capacity, int maxMessageLength,
@@ -68,10 +58,10 @@ final class RedisQueue implements MessageQueue {
         this.streamKey = RedisKeys.bytes(keys.stream(name));
         this.signalKey = keys.signal(name);
         this.signalKeyBytes = RedisKeys.bytes(signalKey);
-        this.tokensKey = RedisKeys.bytes(keys.tokens(name));
+        this.tokensKey = RedisKeys.bytes(keys.tokens(name, transport.process()));
         byte[] domainKey = RedisKeys.bytes(keys.domain());
         this.offerKeys = List.of(domainKey, metaKey, streamKey, signalKeyBytes, tokensKey);
-        this.takeKeys = offerKeys;
+        this.takeKeys = List.of(metaKey, streamKey, signalKeyBytes);
         this.ackKeys = List.of(metaKey, streamKey, signalKeyBytes);
     }
 
@@ -122,13 +112,14 @@ final class RedisQueue implements MessageQueue {
         if (gone) {
             return CLOSED;
         }
-        byte[] token = RedisKeys.bytes(Long.toString(sends.incrementAndGet()));
-        byte[] process = transport.processBytes();
+        byte[] token = RedisKeys.bytes(transport.nextSendToken());
+        // one lane per sending thread: a thread has one send under way at a time, so its last token decides a resend
+        byte[] lane = RedisKeys.bytes(Long.toString(Thread.currentThread().getId()));
         for (int attempt = 0; ; attempt++) {
             Object reply;
             try {
                 reply = transport.server().eval("send to channel " + name, RedisScripts.OFFER, offerKeys,
-                        List.of(payload, RedisKeys.bytes(epoch), process, token));
+                        List.of(payload, RedisKeys.bytes(epoch), lane, token));
             } catch (TransportException e) {
                 // the reply may have been lost: the same token again is counted once
                 if (attempt == 0 && e.getCause() instanceof JedisConnectionException) {
@@ -163,71 +154,43 @@ final class RedisQueue implements MessageQueue {
         if (gone) {
             return null;
         }
-        for (int attempt = 0; attempt < ATTEMPTS; attempt++) {
-            String id;
-            byte[] payload;
-            boolean adopt = orphansPossible && taking.writeLock().tryLock();
-            Lock held = adopt ? taking.writeLock() : taking.readLock();
-            if (!adopt) {
-                held.lock();
-            }
-            try {
-                List<byte[]> args = new ArrayList<>(4 + inFlight.size());
-                args.add(RedisKeys.bytes(epoch));
-                args.add(transport.processBytes());
-                args.add(transport.aliveBytes());
-                args.add(RedisKeys.bytes(adopt ? "1" : "0"));
-                for (String known : inFlight) {
-                    args.add(RedisKeys.bytes(known));
-                }
-                List<?> reply;
-                try {
-                    reply = (List<?>) transport.server().eval("receive from channel " + name, RedisScripts.TAKE,
-                            takeKeys, args);
-                } catch (TransportException e) {
-                    orphansPossible = true;
-                    if (attempt == 0 && e.getCause() instanceof JedisConnectionException) {
-                        // a stale connection, or a lost reply: the next take adopts what this one may have taken
-                        continue;
-                    }
-                    throw e;
-                }
-                long code = (Long) reply.get(0);
-                if (code == 0) {
-                    if (adopt) {
-                        orphansPossible = false;
-                    }
-                    lastSignal = id(reply.get(1));
-                    return null;
-                }
-                if (code == -2) {
-                    gone = true;
-                    return null;
-                }
-                if (code == -3) {
-                    recreate();
-                    continue;
-                }
-                id = text(reply.get(1));
-                payload = (byte[]) reply.get(2);
-                inFlight.add(id);
-            } finally {
-                held.unlock();
-            }
-            try {
-                if (acknowledge(id, payload.length)) {
-                    return payload;
-                }
-            } finally {
-                inFlight.remove(id);
-            }
-            // another process owns it now (this one looked dead to the server): take the next
+        PolledMessage taken = transport.takes().take(List.of(this), 0);
+        return taken == null ? null : taken.payload();
+    }
+
+    /** The keys of this channel in a {@code take.lua} call: meta, stream, signal. */
+    List<byte[]> takeKeys() {
+        return takeKeys;
+    }
+
+    String epoch() {
+        return epoch;
+    }
+
+    void markGone() {
+        gone = true;
+    }
+
+    void signalSeen(String state) {
+        boolean held = state.endsWith(" p");
+        heldElsewhere = held;
+        lastSignal = new StreamEntryID(held ? state.substring(0, state.length() - 2) : state);
+    }
+
+    /**
+     * The deadline a wait on this channel uses: at most {@link #RECHECK_NANOS} away while other
+     * processes hold messages of it unacknowledged, since no signal tells that a holder died.
+     */
+    long waitDeadline(long deadlineNanos) {
+        if (!heldElsewhere) {
+            return deadlineNanos;
         }
-        return null;
+        long recheck = System.nanoTime() + RECHECK_NANOS;
+        return deadlineNanos - recheck > 0 ? recheck : deadlineNanos;
     }
 
     /** Acknowledges a taken message; retries a lost reply, which the script answers the same way. */
-    private boolean acknowledge(String id, int length) {
+    boolean acknowledge(String id, int length) {
         byte[] footprint = RedisKeys.bytes(Integer.toString(footprint(length)));
         long giveUp = System.nanoTime() + transport.server().address().timeout.toNanos();
         boolean repeat = false;
@@ -239,8 +202,6 @@ final class RedisQueue implements MessageQueue {
                         ackKeys, args) == 1;
             } catch (TransportException e) {
                 if (!(e.getCause() instanceof JedisConnectionException) || System.nanoTime() - giveUp > 0) {
-                    // unacknowledged, it stays pending under this process: a later take adopts it
-                    orphansPossible = true;
                     throw e;
                 }
                 repeat = true;
@@ -254,7 +215,7 @@ final class RedisQueue implements MessageQueue {
         return (16 + length + 15) & ~15;
     }
 
-    private void recreate() {
+    void recreate() {
         epoch = transport.recreate(name, typeDescriptor, capacity, maxMessageLength);
     }
 
@@ -338,7 +299,7 @@ final class RedisQueue implements MessageQueue {
         if (gone) {
             return;
         }
-        transport.waiter().await(List.of(signalKey), List.of(lastSignal()), deadlineNanos);
+        transport.waiter().await(List.of(signalKey), List.of(lastSignal()), waitDeadline(deadlineNanos));
     }
 
     @Override

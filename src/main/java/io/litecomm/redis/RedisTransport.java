@@ -2,6 +2,7 @@ package io.litecomm.redis;
 
 import io.litecomm.spi.CorruptStorageException;
 import io.litecomm.spi.MessageQueue;
+import io.litecomm.spi.PolledMessage;
 import io.litecomm.spi.QueueSpec;
 import io.litecomm.spi.SharedStore;
 import io.litecomm.spi.Transport;
@@ -41,6 +42,9 @@ final class RedisTransport implements Transport {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final Object storeLock = new Object();
     private volatile RedisSharedStore store;
+    private final RedisTakes takes = new RedisTakes(this);
+    /** Numbers this process's sends: a token is unique per process, whichever queue object sends. */
+    private final java.util.concurrent.atomic.AtomicLong sends = new java.util.concurrent.atomic.AtomicLong();
 
     private RedisTransport(RedisAddress address, TransportContext context) {
         this.address = address;
@@ -96,6 +100,15 @@ final class RedisTransport implements Transport {
 
     RedisKeys keys() {
         return keys;
+    }
+
+    /** A token no other send of this process has: the resend of a send whose reply was lost reuses it. */
+    String nextSendToken() {
+        return Long.toString(sends.incrementAndGet());
+    }
+
+    RedisTakes takes() {
+        return takes;
     }
 
     RedisWaiter waiter() {
@@ -251,7 +264,7 @@ final class RedisTransport implements Transport {
     public boolean delete(String name) {
         checkOpen();
         List<byte[]> keyList = List.of(RedisKeys.bytes(keys.meta(name)), RedisKeys.bytes(keys.stream(name)),
-                RedisKeys.bytes(keys.signal(name)), RedisKeys.bytes(keys.tokens(name)), RedisKeys.bytes(keys.queues()));
+                RedisKeys.bytes(keys.signal(name)), RedisKeys.bytes(keys.tokens(name, process)), RedisKeys.bytes(keys.queues()));
         long existed = (Long) server.eval("delete channel " + name, RedisScripts.DELETE, keyList,
                 List.of(RedisKeys.bytes(name)));
         return existed == 1;
@@ -274,20 +287,53 @@ final class RedisTransport implements Transport {
     }
 
     @Override
+    public PolledMessage pollAny(List<? extends MessageQueue> queues, int first) {
+        List<RedisQueue> mine = new ArrayList<>(queues.size());
+        List<Integer> indexes = new ArrayList<>(queues.size());
+        for (int i = 0; i < queues.size(); i++) {
+            RedisQueue queue = own(queues.get(i));
+            if (!queue.isGone()) {
+                mine.add(queue);
+                indexes.add(i);
+            }
+        }
+        if (mine.isEmpty()) {
+            return null;
+        }
+        int from = Math.floorMod(first, queues.size());
+        int start = 0;
+        while (start < indexes.size() && indexes.get(start) < from) {
+            start++;
+        }
+        if (start == indexes.size()) {
+            start = 0;
+        }
+        PolledMessage taken = takes.take(mine, start);
+        return taken == null ? null : new PolledMessage(indexes.get(taken.index()), taken.payload());
+    }
+
+    private RedisQueue own(MessageQueue queue) {
+        if (!(queue instanceof RedisQueue mine) || !opened.contains(mine)) {
+            throw new IllegalArgumentException("not a queue of this transport: queue=" + queue + " uri=" + uri());
+        }
+        return mine;
+    }
+
+    @Override
     public void awaitAnyReadable(List<? extends MessageQueue> queues, long deadlineNanos, WaitMode mode) {
         List<String> streams = new ArrayList<>(queues.size());
         List<StreamEntryID> after = new ArrayList<>(queues.size());
+        long deadline = deadlineNanos;
         for (MessageQueue queue : queues) {
-            if (!(queue instanceof RedisQueue mine) || !opened.contains(mine)) {
-                throw new IllegalArgumentException("not a queue of this transport: queue=" + queue + " uri=" + uri());
-            }
+            RedisQueue mine = own(queue);
             if (mine.isGone()) {
                 return;
             }
             streams.add(mine.signalKey());
             after.add(mine.lastSignal());
+            deadline = mine.waitDeadline(deadline);
         }
-        waiter.await(streams, after, deadlineNanos);
+        waiter.await(streams, after, deadline);
     }
 
     @Override

@@ -28,6 +28,11 @@ final class RedisWaiter implements AutoCloseable {
 
     /** Longest single blocking read on the server. */
     static final int SLICE_MILLIS = 1000;
+    /**
+     * How long the read keeps covering a stream after its last waiter left, so that the next wait on it
+     * (a receive loop's) finds the read already blocked on the server and costs no round trip.
+     */
+    private static final long LINGER_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final Logger LOG = LoggerFactory.getLogger(RedisWaiter.class);
     private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final StreamEntryID ZERO = new StreamEntryID(0, 0);
@@ -41,6 +46,8 @@ final class RedisWaiter implements AutoCloseable {
     private Map<String, StreamEntryID> watching = Map.of();
     /** The newest id the waiter has seen per stream. Guarded by {@link #lock}. */
     private final Map<String, StreamEntryID> latest = new HashMap<>();
+    /** Streams recently waited on: stream to the {@link System#nanoTime()} its last waiter left. Guarded by {@link #lock}. */
+    private final Map<String, Long> lingering = new HashMap<>();
     private boolean blocked;
     private StreamEntryID wakeSeen = ZERO;
     private Thread thread;
@@ -55,8 +62,8 @@ final class RedisWaiter implements AutoCloseable {
 
     /**
      * Waits until one of {@code streams} has an entry after the matching id of {@code afterIds}, or
-     * the deadline passes, or the thread is interrupted (status kept), or the transport closes. May
-     * return early.
+     * the deadline passes, or the thread is interrupted (status kept), or the transport closes, or the
+     * thread is unparked. May return early.
      *
      * @param streams stream keys
      * @param afterIds for each, the newest id the caller has seen ({@code 0-0} for none)
@@ -93,21 +100,26 @@ final class RedisWaiter implements AutoCloseable {
             if (wakeServer) {
                 ringWake();
             }
-            while (!registration.fired && !closed && !Thread.currentThread().isInterrupted()) {
+            // one park: an unpark also ends the wait (the watcher wakes itself this way), and the caller looks again
+            if (!registration.fired && !closed && !Thread.currentThread().isInterrupted()) {
                 if (deadlineNanos == Long.MAX_VALUE) {
                     LockSupport.park(this);
                 } else {
                     long left = deadlineNanos - System.nanoTime();
-                    if (left <= 0) {
-                        break;
+                    if (left > 0) {
+                        LockSupport.parkNanos(this, left);
                     }
-                    LockSupport.parkNanos(this, left);
                 }
             }
         } finally {
             lock.lock();
             try {
                 registrations.remove(registration);
+                long now = System.nanoTime();
+                for (int i = 0; i < streams.size(); i++) {
+                    lingering.put(streams.get(i), now);
+                    latest.merge(streams.get(i), afterIds.get(i), (a, b) -> a.compareTo(b) >= 0 ? a : b);
+                }
             } finally {
                 lock.unlock();
             }
@@ -137,6 +149,14 @@ final class RedisWaiter implements AutoCloseable {
                     for (int i = 0; i < registration.streams.size(); i++) {
                         reads.merge(registration.streams.get(i), registration.afterIds.get(i),
                                 (a, b) -> a.compareTo(b) <= 0 ? a : b);
+                    }
+                }
+                long now = System.nanoTime();
+                lingering.values().removeIf(left -> now - left > LINGER_NANOS);
+                for (String stream : lingering.keySet()) {
+                    StreamEntryID seen = latest.get(stream);
+                    if (seen != null) {
+                        reads.putIfAbsent(stream, seen);
                     }
                 }
                 if (reads.isEmpty()) {
@@ -223,6 +243,7 @@ final class RedisWaiter implements AutoCloseable {
         lock.lock();
         try {
             latest.remove(stream);
+            lingering.remove(stream);
         } finally {
             lock.unlock();
         }

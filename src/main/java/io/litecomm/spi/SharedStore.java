@@ -132,6 +132,20 @@ public interface SharedStore extends AutoCloseable {
      */
     long publishedPosition();
 
+    /**
+     * Asks to be told when messages may have been published by any process, so that this process's
+     * subscribers wait instead of polling {@link TopicReader#poll}: a transport whose reads are round
+     * trips to a server reads ahead on its own and runs {@code listener} (quickly, on a thread of its
+     * own) when it has something new. A store that is only polled, as a mapped ring is, returns
+     * {@code false} and never runs it.
+     *
+     * @param listener what to run; it must not block
+     * @return whether the store will run it
+     */
+    default boolean notifyOnPublish(Runnable listener) {
+        return false;
+    }
+
     /** Releases this process's resources. */
     @Override
     void close();

@@ -111,6 +111,28 @@ public interface Transport extends AutoCloseable {
      */
     void awaitAnyReadable(List<? extends MessageQueue> queues, long deadlineNanos, WaitMode mode);
 
+    /**
+     * Takes exactly one message from the first of the queues, looking in order from {@code first}
+     * (wrapping), that has one: the one step of a select. A transport whose polls are round trips
+     * (a server) does it in one. The default polls each queue in turn.
+     *
+     * @param queues queues of this transport, at least one
+     * @param first index to start looking at
+     * @return the message and its queue's index, or {@code null} if none had one
+     * @throws CorruptStorageException if a queue's storage is damaged
+     */
+    default PolledMessage pollAny(List<? extends MessageQueue> queues, int first) {
+        int count = queues.size();
+        for (int i = 0; i < count; i++) {
+            int index = (first + i) % count;
+            byte[] payload = queues.get(index).poll();
+            if (payload != null) {
+                return new PolledMessage(index, payload);
+            }
+        }
+        return null;
+    }
+
     /** Releases this process's resources in the domain: threads, descriptors, mappings, connections. */
     @Override
     void close();

@@ -1,7 +1,7 @@
 -- litecomm redis format 1: a process that closes forgets its traces in a channel (docs/REDIS.md 3.8)
--- KEYS: 1 meta, 2 stream, 3 producer tokens; ARGV: 1 process id
+-- KEYS: 1 meta, 2 stream, 3 this process's send tokens; ARGV: 1 process id
 -- reply: 1 if the process left the consumer group, 0 if it still has messages taken there
-redis.call('HDEL', KEYS[3], ARGV[1])
+redis.call('DEL', KEYS[3])
 if redis.call('EXISTS', KEYS[2]) == 0 then return 1 end
 redis.call('HDEL', KEYS[1], 'ack:' .. ARGV[1])
 local summary = redis.call('XPENDING', KEYS[2], 'g')
