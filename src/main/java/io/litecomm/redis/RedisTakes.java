@@ -128,7 +128,7 @@ final class RedisTakes {
             String state = text(reply.get(i + 1));
             RedisQueue queue = queues.get(i);
             if (state.equals("-2")) {
-                queue.markGone();
+                settled &= !queue.reopenIfLost();
             } else if (state.equals("-3")) {
                 queue.recreate();
                 settled = false;

@@ -127,6 +127,41 @@ class RedisServerRestartFaultTest {
         }
     }
 
+    /**
+     * Two processes (two {@code Comm}s: separate processes to the server) hold two channels created
+     * in the order a, b; the server restarts empty and each process touches a different channel
+     * first, so the channels come back in another order, with other epochs, created by another
+     * process. Neither process takes its handles for deleted or closed channels: both work again
+     * on the channels the other re-created.
+     */
+    @Test
+    void afterARestartEachProcessKeepsUsingTheChannelsAnotherCreatedAgain() {
+        try (RedisFaultSupport.OwnServer server = new RedisFaultSupport.OwnServer("127.0.0.1", PASSWORD).start();
+             Comm first = Comm.open(uri(server, "twoprocs"));
+             Comm second = Comm.open(uri(server, "twoprocs"))) {
+            Channel<String> firstA = first.channel("a", String.class);
+            Channel<String> firstB = first.channel("b", String.class);
+            Channel<String> secondA = second.channel("a", String.class);
+            Channel<String> secondB = second.channel("b", String.class);
+            firstA.send("a0");
+            assertEquals(Optional.of("a0"), secondA.receive(WAIT));
+            server.stop();
+            server.start();
+            firstB.send("b1"); // the first process creates b again, before a
+            secondA.send("a1"); // the second creates a again
+            assertEquals(Optional.of("b1"), secondB.receive(WAIT), "b, created again by the other process");
+            assertEquals(Optional.of("a1"), firstA.receive(WAIT), "a, created again by the other process");
+            firstA.send("a2");
+            secondB.send("b2");
+            assertEquals(Optional.of("a2"), secondA.receive(WAIT));
+            assertEquals(Optional.of("b2"), firstB.receive(WAIT));
+            for (Channel<String> channel : List.of(firstA, firstB, secondA, secondB)) {
+                assertFalse(channel.isClosed(), channel.name() + " looks closed");
+            }
+            assertEquals(List.of("a", "b"), List.copyOf(first.getChannels().keySet()).stream().sorted().toList());
+        }
+    }
+
     /** The same channel object sends and receives again, and its keys are back on the server. */
     private static void resumes(RedisFaultSupport.OwnServer server, Channel<String> channel, String message) {
         assertEquals(Optional.empty(), channel.tryReceive(), "the first call after the restart");
