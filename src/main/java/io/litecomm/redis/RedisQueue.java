@@ -123,7 +123,7 @@ final class RedisQueue implements MessageQueue {
                         List.of(payload, RedisKeys.bytes(epoch), lane, token));
             } catch (TransportException e) {
                 // the reply may have been lost: the same token again is counted once
-                if (attempt == 0 && e.getCause() instanceof JedisConnectionException) {
+                if (attempt == 0 && RedisServer.brokeAtOnce(e)) {
                     continue;
                 }
                 throw e;
@@ -265,7 +265,7 @@ final class RedisQueue implements MessageQueue {
         try {
             reply = readState();
         } catch (TransportException e) {
-            if (!(e.getCause() instanceof JedisConnectionException)) {
+            if (!RedisServer.brokeAtOnce(e)) {
                 throw e;
             }
             reply = readState(); // a read: once more on a fresh connection

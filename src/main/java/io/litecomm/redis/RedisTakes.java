@@ -9,7 +9,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
-import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
  * The receive side of a process's channels (docs/REDIS.md 3.3 and 3.4): {@code take.lua} takes exactly
@@ -83,7 +82,7 @@ final class RedisTakes {
                     reply = (List<?>) transport.server().eval(action, RedisScripts.TAKE, keys, args);
                 } catch (TransportException e) {
                     orphansPossible = true;
-                    if (attempt == 0 && e.getCause() instanceof JedisConnectionException) {
+                    if (attempt == 0 && RedisServer.brokeAtOnce(e)) {
                         // a stale connection, or a lost reply: the next take adopts what this one may have taken
                         continue;
                     }

@@ -7,7 +7,7 @@ import java.net.URI;
 
 /**
  * A publishing process: {@code PublisherChild URI TOPIC COUNT} publishes {@code COUNT} messages
- * {@code "<i> <padding>"} on the topic as fast as it can, then prints {@code DONE}.
+ * {@code "I xxx..."} (I counting from 0, then 100 x) on the topic as fast as it can, then prints {@code DONE}.
  */
 public final class PublisherChild {
 
