@@ -56,6 +56,8 @@ public final class Comm implements AutoCloseable {
     private final Watcher watcher;
     private final ChannelRegistry channels;
     private final long maxParkNanos;
+    /** The watcher's longest queue wait on a transport whose waits end on unpark (its wake-ups reach it at once). */
+    private static final long LONG_QUEUE_WAIT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
     private SharedMemory sharedMemory;
     private final String jmxId = Jmx.nextId();
     private volatile boolean closed;
@@ -69,7 +71,8 @@ public final class Comm implements AutoCloseable {
         this.watcher = new Watcher("litecomm-watcher-" + watcherName(transport), this::newIdleStrategy,
                 (task, failure) -> Failures.report(options.failureHandler(), new FailureContext(
                         FailureContext.Kind.WATCHER, String.valueOf(task), null, null), failure),
-                (queues, deadline) -> transport.awaitAnyReadable(queues, deadline, WaitMode.BACKOFF), maxParkNanos);
+                (queues, deadline) -> transport.awaitAnyReadable(queues, deadline, WaitMode.BACKOFF),
+                transport.waitsEndOnUnpark() ? LONG_QUEUE_WAIT_NANOS : maxParkNanos);
         Jmx.register(new WatcherView(watcher), Jmx.watcherName(jmxId));
     }
 

@@ -1,6 +1,7 @@
 package io.litecomm.process;
 
 import java.io.File;
+import java.lang.module.ModuleDescriptor;
 import java.net.URISyntaxException;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -20,7 +21,8 @@ import java.util.Set;
  *   <li>{@code class-path}: both on this JVM's class path: {@code -cp <java.class.path>};</li>
  *   <li>{@code module-path}: litecomm is a named module: {@code --module-path <jdk.module.path>}
  *       (and {@code -cp} if this JVM has one), the child's module added and its package exported to
- *       litecomm, {@code -m io.litecomm/io.litecomm.process.ChildMain};</li>
+ *       litecomm, litecomm's optional modules that this JVM resolved (Jedis) added too,
+ *       {@code -m io.litecomm/io.litecomm.process.ChildMain};</li>
  *   <li>{@code source-file}: the child class was compiled by the source launcher
  *       ({@code java Script.java}): the script is compiled once into a private directory put first
  *       on the class path (see {@link SourceCompiler});</li>
@@ -117,6 +119,15 @@ public record ChildLaunch(String mode, List<String> bootArgs, Map<String, String
         } else if (!module.isNamed() && mainClass.getClassLoader() != ClassLoader.getSystemClassLoader()) {
             throw new IllegalArgumentException("cannot start child: name=" + name + " mainClass=" + mainClass.getName()
                     + ": with litecomm on the module path, the child class must be in a module or on the class path");
+        }
+        // litecomm's optional dependencies (requires static, as Jedis for redis://) that this JVM resolved
+        // (--add-modules or an application's requires): the child must resolve them too
+        List<String> optional = litecomm.getDescriptor().requires().stream()
+                .filter(r -> r.modifiers().contains(ModuleDescriptor.Requires.Modifier.STATIC))
+                .map(ModuleDescriptor.Requires::name).filter(n -> ModuleLayer.boot().findModule(n).isPresent())
+                .sorted().toList();
+        if (!optional.isEmpty()) {
+            args.addAll(List.of("--add-modules", String.join(",", optional)));
         }
         args.addAll(List.of("-m", litecomm.getName() + "/" + ChildMain.class.getName()));
         return new ChildLaunch("module-path", args, moduleName.isEmpty() ? Map.of() : Map.of(ChildCommand.ENV_MODULE,

@@ -134,7 +134,7 @@ final class RedisAddress {
         return URI.create(server() + "/" + domain);
     }
 
-    /** The URI a child process opens the same domain with: credentials kept, settings left to the child. */
+    /** The URI a child process opens the same domain with: credentials and every setting that is not a default. */
     String childUri() {
         StringBuilder text = new StringBuilder(tls ? "rediss://" : "redis://");
         if (user != null || password != null) {
@@ -147,10 +147,23 @@ final class RedisAddress {
             text.append('@');
         }
         text.append(hostPort()).append('/').append(domain);
+        java.util.StringJoiner query = new java.util.StringJoiner("&", "?", "").setEmptyValue("");
         if (database != 0) {
-            text.append('?').append(DATABASE).append('=').append(database);
+            query.add(DATABASE + "=" + database);
         }
-        return text.toString();
+        if (connectTimeout.toMillis() != 2000) {
+            query.add(CONNECT_TIMEOUT + "=" + connectTimeout.toMillis());
+        }
+        if (timeout.toMillis() != 5000) {
+            query.add(TIMEOUT + "=" + timeout.toMillis());
+        }
+        if (poolSize != 64) {
+            query.add(POOL_SIZE + "=" + poolSize);
+        }
+        if (pubSubCapacity != io.litecomm.spi.SharedStore.DEFAULT_PUB_SUB_CAPACITY) {
+            query.add(io.litecomm.spi.SharedStore.PUB_SUB_CAPACITY + "=" + pubSubCapacity);
+        }
+        return text.append(query).toString();
     }
 
     private static String encode(String part) {

@@ -34,6 +34,9 @@ final class RedisPubSub implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private RedisTopicFeed feed;
     private boolean closed;
+    /** Told whenever the feed buffered something new (the watcher's wake-up). */
+    private final java.util.concurrent.CopyOnWriteArrayList<Runnable> listeners =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     RedisPubSub(RedisTransport transport) {
         this.transport = transport;
@@ -99,7 +102,7 @@ final class RedisPubSub implements AutoCloseable {
             }
             if (feed == null) {
                 feed = new RedisTopicFeed(server, transport.waiter(), streamKey, capacity,
-                        "litecomm-pubsub-" + transport.process().substring(0, 8), last);
+                        "litecomm-pubsub-" + transport.process().substring(0, 8), last, listeners);
                 feed.start();
             }
             current = feed;
@@ -107,6 +110,11 @@ final class RedisPubSub implements AutoCloseable {
             lock.unlock();
         }
         return current.reader(last);
+    }
+
+    /** Runs {@code listener} whenever the feed has buffered new messages. */
+    void notifyOnPublish(Runnable listener) {
+        listeners.add(listener);
     }
 
     /** Stops the feed, if one was started. */

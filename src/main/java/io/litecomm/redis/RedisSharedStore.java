@@ -169,6 +169,13 @@ final class RedisSharedStore implements SharedStore {
         return pubSub.maxPublishLength();
     }
 
+    /** Yes: the process's feed reads ahead through the waiter and runs {@code listener} on what it buffered. */
+    @Override
+    public boolean notifyOnPublish(Runnable listener) {
+        pubSub.notifyOnPublish(listener);
+        return true;
+    }
+
     @Override
     public TopicReader newReader() {
         return pubSub.newReader();

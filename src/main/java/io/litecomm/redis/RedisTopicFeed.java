@@ -60,13 +60,16 @@ final class RedisTopicFeed implements AutoCloseable {
     private long lastSeq;
     private volatile CorruptStorageException failure;
     private volatile boolean closed;
+    /** Told after each batch is buffered. */
+    private final List<Runnable> listeners;
 
     /** One buffered message. */
     private record Entry(long position, String topic, byte[] payload, int frame) {
     }
 
     RedisTopicFeed(RedisServer server, RedisWaiter waiter, String streamKey, int capacity, String threadName,
-            long startAfter) {
+            long startAfter, List<Runnable> listeners) {
+        this.listeners = listeners;
         this.server = server;
         this.waiter = waiter;
         this.streamKey = streamKey;
@@ -262,6 +265,11 @@ final class RedisTopicFeed implements AutoCloseable {
             endIndex = firstIndex + (entries.size() - head);
         } finally {
             lock.unlock();
+        }
+        if (!batch.isEmpty()) {
+            for (Runnable listener : listeners) {
+                listener.run();
+            }
         }
     }
 

@@ -319,6 +319,12 @@ final class RedisTransport implements Transport {
         return mine;
     }
 
+    /** Yes: a wait is a park woken by the waiter's read of the server, and any unpark ends it. */
+    @Override
+    public boolean waitsEndOnUnpark() {
+        return true;
+    }
+
     @Override
     public void awaitAnyReadable(List<? extends MessageQueue> queues, long deadlineNanos, WaitMode mode) {
         List<String> streams = new ArrayList<>(queues.size());

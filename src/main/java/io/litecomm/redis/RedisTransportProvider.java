@@ -33,14 +33,25 @@ public final class RedisTransportProvider implements TransportProvider {
             Class.forName("redis.clients.jedis.Jedis", false, RedisTransportProvider.class.getClassLoader());
         } catch (ClassNotFoundException | LinkageError e) {
             throw new TransportException("the Redis transport needs Jedis: add redis.clients:jedis (8.0.x) to the class"
-                    + " or module path: uri=" + RedisAddress.redact(context.uri()));
+                    + " or module path" + modulePathHint() + ": uri=" + RedisAddress.redact(context.uri()));
         }
         try {
             return RedisTransport.open(context);
         } catch (NoClassDefFoundError e) {
             throw new TransportException("the Redis transport needs Jedis and its dependencies (commons-pool2):"
-                    + " add redis.clients:jedis (8.0.x) to the class or module path: uri="
+                    + " add redis.clients:jedis (8.0.x) to the class or module path" + modulePathHint() + ": uri="
                     + RedisAddress.redact(context.uri()) + " missing=" + e.getMessage(), e);
         }
+    }
+
+    /**
+     * On the module path, litecomm only {@code requires static} Jedis, so the JVM resolves it only if
+     * asked: says how.
+     */
+    private static String modulePathHint() {
+        return RedisTransportProvider.class.getModule().isNamed()
+                ? " and, on the module path, resolve it: --add-modules redis.clients.jedis,org.apache.commons.pool2"
+                        + " (or requires both in the application's module)"
+                : "";
     }
 }

@@ -36,6 +36,7 @@ final class RedisWaiter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RedisWaiter.class);
     private static final long RETRY_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final StreamEntryID ZERO = new StreamEntryID(0, 0);
+    private static final long WAKE_EXPIRY_MILLIS = TimeUnit.MINUTES.toMillis(1);
 
     private final RedisServer server;
     private final String wakeKey;
@@ -126,9 +127,15 @@ final class RedisWaiter implements AutoCloseable {
         }
     }
 
+    /** Ends the blocked read; the wake-up stream expires a minute after its last use (a killed process leaves none). */
     private void ringWake() {
-        server.call("wake this process's waiter", jedis -> jedis.xadd(wakeKey,
-                XAddParams.xAddParams().maxLen(1), Map.of("w", "1")));
+        server.call("wake this process's waiter", jedis -> {
+            redis.clients.jedis.Pipeline pipeline = jedis.pipelined();
+            pipeline.xadd(wakeKey, XAddParams.xAddParams().maxLen(1), Map.of("w", "1"));
+            pipeline.pexpire(wakeKey, WAKE_EXPIRY_MILLIS);
+            pipeline.sync();
+            return null;
+        });
     }
 
     private void ensureThread() {

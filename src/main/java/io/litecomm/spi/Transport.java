@@ -133,6 +133,19 @@ public interface Transport extends AutoCloseable {
         return null;
     }
 
+    /**
+     * Whether this transport's waits ({@link #awaitAnyReadable}, {@link MessageQueue#awaitReadable}) also
+     * end when the waiting thread is unparked. The watcher then waits on its queues for long stretches and
+     * is woken by {@code LockSupport.unpark} when its work changes; otherwise it waits at most the maximum
+     * park at a time, so that a wake-up is seen that soon. A transport whose waits are round trips says
+     * {@code true}, or an idle watcher would ask its server something every millisecond.
+     *
+     * @return {@code true} if an unpark ends a wait
+     */
+    default boolean waitsEndOnUnpark() {
+        return false;
+    }
+
     /** Releases this process's resources in the domain: threads, descriptors, mappings, connections. */
     @Override
     void close();

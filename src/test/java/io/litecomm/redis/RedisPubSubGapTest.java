@@ -65,7 +65,7 @@ class RedisPubSubGapTest extends RedisStoreDomainTest {
         long last = pubSub.serverLast();
         // a feed that is not started: it fetches when the test says, long after the trim
         RedisTopicFeed feed = new RedisTopicFeed(subscriber.server(), subscriber.waiter(), subscriber.keys().published(),
-                1 << 20, "test-feed", last);
+                1 << 20, "test-feed", last, List.of());
         SharedStore.TopicReader reader = feed.reader(last);
         SharedStore publisher = open(Map.of("pubSubCapacity", "4096")).sharedStore();
         int published = 200;

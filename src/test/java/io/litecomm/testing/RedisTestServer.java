@@ -11,16 +11,20 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Assumptions;
+import redis.clients.jedis.DefaultJedisClientConfig;
+import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.Jedis;
+import redis.clients.jedis.RedisProtocol;
 import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.resps.ScanResult;
 
 /**
  * The Redis server the tests use. {@code .ci/run} starts one and names it in
- * {@code LITECOMM_TEST_REDIS} ({@code host:port}); without that variable a test JVM starts its own
- * {@code redis-server} on a free port (no persistence), stopped when the JVM exits. With neither a
- * variable nor a {@code redis-server} binary, Redis tests are skipped, except under {@code CI=true},
- * where they fail.
+ * {@code LITECOMM_TEST_REDIS} ({@code host:port}; a developer gets the same with
+ * {@code eval "$(scripts/redis-test-server.sh start)"}); without that variable a test JVM starts its
+ * own {@code redis-server} on a free port (no persistence, a temporary directory), stopped when the
+ * JVM exits, even when it is killed. With neither a variable nor a {@code redis-server} binary, Redis
+ * tests are skipped, except under {@code CI=true}, where they fail.
  */
 public final class RedisTestServer {
 
@@ -58,34 +62,80 @@ public final class RedisTestServer {
 
     private static RedisTestServer findOrStart() {
         String given = System.getenv("LITECOMM_TEST_REDIS");
-        boolean ci = "true".equals(System.getenv("CI"));
         if (given != null && !given.isBlank()) {
             int colon = given.lastIndexOf(':');
-            RedisTestServer server = new RedisTestServer(given.substring(0, colon),
-                    Integer.parseInt(given.substring(colon + 1)), null);
-            server.awaitPong(TimeUnit.SECONDS.toNanos(10));
+            int port = colon > 0 ? parsePort(given.substring(colon + 1)) : -1;
+            if (port < 0) {
+                throw new AssertionError("bad LITECOMM_TEST_REDIS: expected host:port, actual=" + given);
+            }
+            RedisTestServer server = new RedisTestServer(given.substring(0, colon), port, null);
+            server.awaitPong(TimeUnit.SECONDS.toNanos(10), "LITECOMM_TEST_REDIS=" + given);
             return server;
         }
         Path binary = findBinary();
         if (binary == null) {
-            String why = "no Redis server: set LITECOMM_TEST_REDIS=host:port or install redis-server"
-                    + " (apt-get install redis-server)";
-            if (ci) {
+            String why = "no Redis server: set LITECOMM_TEST_REDIS=host:port (eval \"$(scripts/redis-test-server.sh"
+                    + " start)\") or install redis-server (apt-get install redis-server)";
+            if (underCi()) {
                 throw new AssertionError(why + "; under CI=true the Redis tests fail rather than skip");
             }
             Assumptions.abort(why);
         }
         int port = freePort();
         try {
-            Process started = new ProcessBuilder(binary.toString(), "--port", Integer.toString(port), "--bind",
-                    "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--logfile", "")
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Path dir = Files.createTempDirectory("litecomm-redis-test.");
+            dir.toFile().deleteOnExit();
+            // sh stays between this JVM and the server: when this JVM dies, even by SIGKILL, the sh reads the
+            // end of its standard input and stops the server, so that no redis-server outlives the tests
+            List<String> command = List.of("/bin/sh", "-c", "\"$0\" \"$@\" </dev/null & server=$!; cat >/dev/null;"
+                    + " kill $server 2>/dev/null; wait $server", binary.toString(), "--port", Integer.toString(port),
+                    "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no", "--dir", dir.toString(),
+                    "--logfile", "", "--proc-title-template", "{title} {listen-addr} {server-mode} litecomm-test-server");
+            Process started = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             RedisTestServer server = new RedisTestServer("127.0.0.1", port, started);
-            Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly, "redis-test-server-stop"));
-            server.awaitPong(TimeUnit.SECONDS.toNanos(10));
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(started, dir), "redis-test-server-stop"));
+            server.awaitPong(TimeUnit.SECONDS.toNanos(10), binary + " --port " + port);
             return server;
         } catch (IOException e) {
             throw new AssertionError("cannot start " + binary + ": " + e, e);
+        }
+    }
+
+    /** Under {@code CI=true} (or {@code 1}), a missing server fails the Redis tests instead of skipping them. */
+    private static boolean underCi() {
+        String ci = System.getenv("CI");
+        return ci != null && (ci.equalsIgnoreCase("true") || ci.equals("1"));
+    }
+
+    private static int parsePort(String text) {
+        try {
+            int port = Integer.parseInt(text);
+            return port > 0 && port < 65536 ? port : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** Closes the wrapper's standard input (it then stops the server), waits, then kills what is left. */
+    private static void stop(Process wrapper, Path dir) {
+        List<ProcessHandle> descendants = wrapper.descendants().toList();
+        try {
+            wrapper.getOutputStream().close();
+            if (!wrapper.waitFor(5, TimeUnit.SECONDS)) {
+                wrapper.destroyForcibly();
+            }
+        } catch (IOException e) {
+            wrapper.destroyForcibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            wrapper.destroyForcibly();
+        }
+        descendants.stream().filter(ProcessHandle::isAlive).forEach(ProcessHandle::destroyForcibly);
+        try {
+            Files.deleteIfExists(dir);
+        } catch (IOException e) {
+            // the server wrote nothing there (no persistence); a leftover empty directory in tmp is harmless
         }
     }
 
@@ -108,7 +158,7 @@ public final class RedisTestServer {
         }
     }
 
-    private void awaitPong(long withinNanos) {
+    private void awaitPong(long withinNanos, String what) {
         long deadline = System.nanoTime() + withinNanos;
         RuntimeException last = null;
         while (System.nanoTime() - deadline < 0) {
@@ -120,11 +170,13 @@ public final class RedisTestServer {
                 last = e;
             }
             if (process != null && !process.isAlive()) {
-                throw new AssertionError("redis-server exited: port=" + port + " code=" + process.exitValue());
+                throw new AssertionError("redis-server exited: port=" + port + " code=" + process.exitValue() + " (" + what
+                        + ")");
             }
             LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
         }
-        throw new AssertionError("no PONG from redis at " + host + ":" + port + " within 10 s: " + last, last);
+        throw new AssertionError("no PONG from redis within 10 s: server=" + host + ":" + port + " (" + what + "): "
+                + last, last);
     }
 
     /** {@code host}. */
@@ -139,7 +191,9 @@ public final class RedisTestServer {
 
     /** A fresh connection to the server, owned by the caller. */
     public Jedis jedis() {
-        return new Jedis(host, port, 5000);
+        // RESP2 as the transport speaks it, so that Jedis does not warn on every connection
+        return new Jedis(new HostAndPort(host, port), DefaultJedisClientConfig.builder().timeoutMillis(5000)
+                .protocol(RedisProtocol.RESP2).autoNegotiateProtocol(false).build());
     }
 
     /**
