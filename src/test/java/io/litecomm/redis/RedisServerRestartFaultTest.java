@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -36,14 +37,29 @@ class RedisServerRestartFaultTest {
     private static final long TIMEOUT_MILLIS = 500;
     /** What a loaded machine may add to a bound; not a speed figure (the bound itself is deadline + timeout). */
     private static final long SLACK_MILLIS = 400;
+    /** Numbers the sends that fail, in the order they are made. */
+    private static final AtomicInteger LOST = new AtomicInteger();
 
     private static URI uri(RedisFaultSupport.OwnServer server, String domain) {
         return URI.create("redis://:" + PASSWORD + "@127.0.0.1:" + server.port() + "/" + domain + "?timeout="
                 + TIMEOUT_MILLIS);
     }
 
-    /** Runs a call expected to fail; checks the failure and the time it took. */
+    /**
+     * Runs a call expected to fail; checks the failure and the time it took. A call over the bound is
+     * run once more, and only the second must keep it: a loaded machine may stall one call, while a
+     * call that waits twice its timeout does so every time.
+     */
     private static void failsWithin(String what, long deadlineMillis, String server, Supplier<?> call) {
+        for (int run = 1; ; run++) {
+            if (failsWithinOnce(what, deadlineMillis, server, call, run == 2)) {
+                return;
+            }
+        }
+    }
+
+    private static boolean failsWithinOnce(String what, long deadlineMillis, String server, Supplier<?> call,
+            boolean last) {
         long start = System.nanoTime();
         CommException failure = null;
         Object result = null;
@@ -54,11 +70,13 @@ class RedisServerRestartFaultTest {
         }
         long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
         System.out.println("REDIS server down: call=" + what + " deadlineMs=" + deadlineMillis + " tookMs=" + took);
-        assertTrue(took <= deadlineMillis + TIMEOUT_MILLIS + SLACK_MILLIS, what + " took " + took + " ms with the server down");
         if (failure == null) {
             throw new AssertionError(what + " did not fail with the server down: returned " + result);
         }
         checkMessage(what, failure, server);
+        boolean kept = took <= deadlineMillis + TIMEOUT_MILLIS + SLACK_MILLIS;
+        assertTrue(kept || !last, what + " took " + took + " ms with the server down, twice running");
+        return kept;
     }
 
     private static void checkMessage(String what, Throwable failure, String server) {
@@ -72,11 +90,12 @@ class RedisServerRestartFaultTest {
     /** Every kind of call on a channel and the domain, with the server down. */
     private static void everyCallFails(Comm comm, Channel<String> channel, String server) {
         failsWithin("send", 0, server, () -> {
-            channel.send("lost-1");
+            channel.send("lost-" + LOST.incrementAndGet());
             return null;
         });
-        failsWithin("trySend", 0, server, () -> channel.trySend("lost-2"));
-        failsWithin("timed send", 300, server, () -> channel.send("lost-3", Duration.ofMillis(300)));
+        failsWithin("trySend", 0, server, () -> channel.trySend("lost-" + LOST.incrementAndGet()));
+        failsWithin("timed send", 300, server, () -> channel.send("lost-" + LOST.incrementAndGet(),
+                Duration.ofMillis(300)));
         failsWithin("timed receive", 300, server, () -> channel.receive(Duration.ofMillis(300)));
         failsWithin("tryReceive", 0, server, channel::tryReceive);
         failsWithin("size", 0, server, channel::size);
@@ -210,9 +229,9 @@ class RedisServerRestartFaultTest {
             assertEquals("kept", got.get(0), "the message sent before the freeze, first: " + got);
             assertEquals("after the thaw", got.get(got.size() - 1), "the one sent after, last: " + got);
             List<String> failedSends = got.subList(1, got.size() - 1);
-            assertEquals(failedSends.stream().distinct().sorted().toList(), failedSends, "failed sends doubled or reordered: "
-                    + got);
-            assertTrue(List.of("lost-1", "lost-2", "lost-3").containsAll(failedSends), "unexpected messages: " + got);
+            assertTrue(failedSends.stream().allMatch(m -> m.startsWith("lost-")), "unexpected messages: " + got);
+            List<Integer> numbers = failedSends.stream().map(m -> Integer.parseInt(m.substring(5))).toList();
+            assertEquals(numbers.stream().distinct().sorted().toList(), numbers, "failed sends doubled or reordered: " + got);
             System.out.println("REDIS freeze failedSendsThatHappened=" + failedSends);
             resumes(server, channel, "after the thaw");
         }
