@@ -41,18 +41,28 @@ final class Transports {
     static Transport open(URI uri, java.nio.file.Path path, CommOptions options) {
         String scheme = uri.getScheme();
         if (scheme == null) {
-            throw new IllegalArgumentException("a domain URI needs a scheme (file:, mem:, ...): uri=" + uri);
+            throw new IllegalArgumentException("a domain URI needs a scheme (file:, mem:, ...): uri=" + shown(uri));
         }
         TransportProvider provider = providers().get(scheme.toLowerCase(Locale.ROOT));
         if (provider == null) {
             String hint = KNOWN_ELSEWHERE.get(scheme.toLowerCase(Locale.ROOT));
-            throw new IllegalArgumentException("no transport for scheme: scheme=" + scheme + " uri=" + uri
+            throw new IllegalArgumentException("no transport for scheme: scheme=" + scheme + " uri=" + shown(uri)
                     + " known=" + new TreeSet<>(providers().keySet()) + (hint == null ? "" : " hint=" + hint)
                     + (broken.isEmpty() ? "" : " unloadable=" + broken));
         }
         Map<String, String> settings = new LinkedHashMap<>(options.transportSettings());
         settings.putAll(query(uri));
         return provider.open(new TransportContext(uri, settings, options.objectMapper(), options.maxPark(), path));
+    }
+
+    /** The URI for a message: a password in its user information becomes {@code ***}. */
+    static String shown(URI uri) {
+        String info = uri.getRawUserInfo();
+        int colon = info == null ? -1 : info.indexOf(':');
+        if (colon < 0) {
+            return uri.toString();
+        }
+        return uri.toString().replace(info + "@", info.substring(0, colon) + ":***@");
     }
 
     /** The query parameters of a URI, decoded; a parameter given twice is refused. */
@@ -70,7 +80,7 @@ final class Transports {
             String key = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
             String value = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
             if (out.put(key, value) != null) {
-                throw new IllegalArgumentException("setting given twice: setting=" + key + " uri=" + uri);
+                throw new IllegalArgumentException("setting given twice: setting=" + key + " uri=" + shown(uri));
             }
         }
         return out;

@@ -55,14 +55,19 @@ final class CheckCommand implements Command {
                 --json prints one document: {"domain", "ok", "problems", "files": [{"file",
                 "kind", "ok", "summary", "problems", "notes"}]}.
 
-                Exit status: 0 everything is valid; 1 a file is corrupt or refused, or no such
-                domain; 2 usage error.
+                check reads mapped files, so it needs a file: domain; on a redis:// domain it says
+                so and exits with 1.
+
+                Exit status: 0 everything is valid; 1 a file is corrupt or refused, no such
+                domain, or not a file: domain; 2 usage error.
                 """;
     }
 
     @Override
     public int execute(Invocation invocation) throws IOException {
         invocation.args().noMoreThan(0);
+        invocation.requireFiles("check validates the domain's mapped files; a redis:// domain has none,"
+                + " and its scripts check every write");
         Path dir = invocation.existingDomain();
         List<FileReport> reports = new ArrayList<>();
         reports.add(checkDirectory(dir));

@@ -25,16 +25,17 @@ final class CloseCommand implements Command {
 
     @Override
     public String summary() {
-        return delete ? "close a channel and delete its file" : "close a channel for every process";
+        return delete ? "close a channel and delete it (its file, or its keys)" : "close a channel for every process";
     }
 
     @Override
     public String help() {
         if (delete) {
             return """
-                    Usage: litecomm rm CHANNEL... [--dir DIR] [--json]
+                    Usage: litecomm rm CHANNEL... [--dir DIR | --url URI] [--json]
 
-                    Closes each channel and deletes its file, so the name can be used again.
+                    Closes each channel and deletes its file (on redis://, its keys), so the name
+                    can be used again.
                     Messages still waiting are lost. Processes that still hold the channel see it
                     closed. A corrupt channel file is deleted all the same.
 
@@ -43,7 +44,7 @@ final class CloseCommand implements Command {
                     """;
         }
         return """
-                Usage: litecomm close CHANNEL... [--dir DIR] [--json]
+                Usage: litecomm close CHANNEL... [--dir DIR | --url URI] [--json]
 
                 Closes each channel for every process (Go's close): sends fail from now on,
                 receivers drain what is waiting and then see the channel closed. Closing a
@@ -59,9 +60,11 @@ final class CloseCommand implements Command {
         Args args = invocation.args();
         args.positional(0, "CHANNEL");
         args.positionals().forEach(Domains::checkName);
-        invocation.existingDomain();
+        if (invocation.files()) {
+            invocation.existingDomain();
+        }
         int status = LitecommCli.OK;
-        try (Comm comm = Comm.open(invocation.domain())) {
+        try (Comm comm = invocation.open()) {
             for (String name : args.positionals()) {
                 if (delete) {
                     status = Math.max(status, delete(invocation, comm, name));
@@ -76,7 +79,7 @@ final class CloseCommand implements Command {
     private static int delete(Invocation invocation, Comm comm, String name) {
         boolean existed = comm.delete(name);
         if (!existed) {
-            invocation.note("no such channel: channel=" + name + " dir=" + invocation.domain());
+            invocation.note("no such channel: channel=" + name + " " + invocation.where());
         } else if (invocation.json()) {
             invocation.printJson(invocation.object().put("channel", name).put("deleted", true));
         }

@@ -29,10 +29,10 @@ final class KvCommand implements Command {
     @Override
     public String help() {
         return """
-                Usage: litecomm kv get KEY      [--dir DIR] [--json]
-                       litecomm kv set KEY JSON [--string] [--dir DIR] [--json]
-                       litecomm kv del KEY      [--dir DIR] [--json]
-                       litecomm kv ls           [--dir DIR] [--json]
+                Usage: litecomm kv get KEY      [--dir DIR | --url URI] [--json]
+                       litecomm kv set KEY JSON [--string] [--dir DIR | --url URI] [--json]
+                       litecomm kv del KEY      [--dir DIR | --url URI] [--json]
+                       litecomm kv ls           [--dir DIR | --url URI] [--json]
 
                 The domain's shared memory (SharedMemory), a key-value store of JSON values.
                   get  prints the value of KEY as JSON
@@ -73,7 +73,8 @@ final class KvCommand implements Command {
                     : Payloads.parseJson(text, "value");
             return set(invocation, key, invocation.mapper().treeToValue(node, Object.class));
         }
-        boolean exists = Files.exists(invocation.existingDomain().resolve(DomainFiles.STORAGE_PAGE), LinkOption.NOFOLLOW_LINKS);
+        boolean exists = !invocation.files()
+                || Files.exists(invocation.existingDomain().resolve(DomainFiles.STORAGE_PAGE), LinkOption.NOFOLLOW_LINKS);
         if (!exists) {
             if (action.equals("ls")) {
                 printAll(invocation, Map.of(), 0);
@@ -81,7 +82,7 @@ final class KvCommand implements Command {
             }
             return noSuchKey(invocation, key);
         }
-        try (Comm comm = Comm.open(invocation.domain())) {
+        try (Comm comm = invocation.open()) {
             SharedMemory memory = comm.sharedMemory();
             return switch (action) {
                 case "get" -> get(invocation, memory, key);
@@ -95,7 +96,7 @@ final class KvCommand implements Command {
     }
 
     private static int set(Invocation invocation, String key, Object value) {
-        try (Comm comm = Comm.open(invocation.domain())) {
+        try (Comm comm = invocation.open()) {
             SharedMemory memory = comm.sharedMemory();
             try {
                 memory.set(key, value);
@@ -137,7 +138,7 @@ final class KvCommand implements Command {
     }
 
     private static int noSuchKey(Invocation invocation, String key) {
-        invocation.note("no such key: key=" + key + " dir=" + invocation.domain());
+        invocation.note("no such key: key=" + key + " " + invocation.where());
         return LitecommCli.FAILURE;
     }
 

@@ -2,7 +2,7 @@ package io.litecomm.cli;
 
 import io.litecomm.CommException;
 import java.io.PrintStream;
-import java.nio.file.Path;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -13,13 +13,16 @@ import java.util.Set;
 /**
  * The {@code litecomm} command-line tool: {@code ls}, {@code stat}, {@code tail}, {@code send},
  * {@code recv}, {@code close}, {@code rm}, {@code kv}, {@code pub}, {@code sub}, {@code check} and
- * {@code salvage} on a domain directory. {@code litecomm --help} lists them; {@code litecomm COMMAND
- * --help} explains one. Exit status: {@value #OK} success, {@value #FAILURE} failure,
- * {@value #USAGE} usage error; standard output closed by its reader ({@code litecomm kv ls | head -1})
- * ends a command quietly with {@value #OK}.
+ * {@code salvage} on a domain: a directory of mapped files ({@code --dir}), or a URI of another
+ * transport ({@code --url redis://host:port/NAME}), where the commands that read the files
+ * ({@code tail}, {@code check}, {@code salvage}) say they need a {@code file:} domain.
+ * {@code litecomm --help} lists them; {@code litecomm COMMAND --help} explains one. Exit status:
+ * {@value #OK} success, {@value #FAILURE} failure, {@value #USAGE} usage error; standard output
+ * closed by its reader ({@code litecomm kv ls | head -1}) ends a command quietly with {@value #OK}.
  *
  * <pre>
  * litecomm --dir /dev/shm/my-app ls
+ * litecomm --url redis://localhost:6379/my-app ls
  * litecomm tail jobs --count 10
  * litecomm send jobs '{"id": 1}'
  * litecomm kv set retries 3
@@ -35,7 +38,7 @@ public final class LitecommCli {
     /** Exit status of a wrong command line. */
     public static final int USAGE = 2;
 
-    private static final Set<String> GLOBAL_VALUES = Set.of("--dir");
+    private static final Set<String> GLOBAL_VALUES = Set.of("--dir", "--url");
     private static final Set<String> GLOBAL_FLAGS = Set.of("--json", "--help");
     private static final Map<String, Command> COMMANDS = commands();
 
@@ -82,6 +85,7 @@ public final class LitecommCli {
     static int run(String[] args, PrintStream out, PrintStream err, boolean terminal) {
         List<String> tokens = List.of(args);
         String name = "litecomm";
+        URI url = null;
         try {
             int index = commandIndex(tokens);
             if (index < 0) {
@@ -110,21 +114,22 @@ public final class LitecommCli {
                 out.print(command.help());
                 return OK;
             }
-            Path dir = parsed.value("--dir").map(Path::of).orElseGet(Domains::defaultDirectory);
-            return command.execute(new Invocation(name, parsed, out, err, terminal, dir));
+            Domains.Target target = Domains.target(parsed.value("--dir"), parsed.value("--url"), System.getenv());
+            url = target.uri();
+            return command.execute(new Invocation(name, parsed, out, err, terminal, target));
         } catch (UsageException e) {
             String prefix = name.equals("litecomm") ? "litecomm: " : "litecomm: " + name + ": ";
-            err.println(prefix + e.getMessage());
+            err.println(prefix + Domains.scrub(e.getMessage(), url));
             err.println(name.equals("litecomm") ? "Try 'litecomm --help'." : "Try 'litecomm " + name + " --help'.");
             return USAGE;
         } catch (Invocation.OutputClosed e) {
             // the reader went away (litecomm kv ls | head): not a failure, as for any Unix filter
             return OK;
         } catch (Failure | CommException e) {
-            err.println("litecomm: " + name + ": " + e.getMessage());
+            err.println("litecomm: " + name + ": " + Domains.scrub(e.getMessage(), url));
             return FAILURE;
         } catch (Exception e) {
-            err.println("litecomm: " + name + ": " + e);
+            err.println("litecomm: " + name + ": " + Domains.scrub(e.toString(), url));
             return FAILURE;
         } finally {
             out.flush();
@@ -136,9 +141,10 @@ public final class LitecommCli {
     private static int commandIndex(List<String> tokens) {
         for (int i = 0; i < tokens.size(); i++) {
             String token = tokens.get(i);
-            if (token.equals("--dir")) {
+            if (GLOBAL_VALUES.contains(token)) {
                 i++;
-            } else if (token.startsWith("--dir=") || GLOBAL_FLAGS.contains(token) || token.equals("-h")) {
+            } else if (token.startsWith("--dir=") || token.startsWith("--url=") || GLOBAL_FLAGS.contains(token)
+                    || token.equals("-h")) {
                 continue;
             } else if (Args.isOption(token)) {
                 throw new UsageException("unknown option before the command: " + token);
@@ -172,7 +178,7 @@ public final class LitecommCli {
 
     static String toolHelp() {
         StringBuilder text = new StringBuilder();
-        text.append("Usage: litecomm [--dir DIR] [--json] COMMAND [ARGS...]\n\n");
+        text.append("Usage: litecomm [--dir DIR | --url URI] [--json] COMMAND [ARGS...]\n\n");
         text.append("Inspects and uses a litecomm domain (channels and shared memory) from the shell.\n\n");
         text.append("Commands:\n");
         for (Command command : COMMANDS.values()) {
@@ -182,13 +188,18 @@ public final class LitecommCli {
         text.append("""
 
                 Options of every command:
-                  --dir DIR   the domain directory; default: $LITECOMM_URL (a file: URI), else
-                              $LITECOMM_DIR, else /dev/shm/litecomm-$USER, else $TMPDIR/litecomm-$USER
-                              (here: %s)
+                  --dir DIR   the domain directory
+                  --url URI   the domain as a URI: file:///dev/shm/my-app, redis://host:6379/NAME,
+                              rediss://user:password@host:6380/NAME (TLS); mem: is refused (it lives in
+                              one JVM). Default of both: $LITECOMM_URL, else $LITECOMM_DIR, else
+                              /dev/shm/litecomm-$USER, else $TMPDIR/litecomm-$USER (here: %s)
                   --json      machine-readable output: one JSON document per line
                   -h, --help  this help; 'litecomm COMMAND --help' explains a command
 
                 Inspecting commands (ls, stat, tail, check) map files read-only and never change them.
+                On a redis:// domain every command goes through the public API: ls and stat show
+                what it gives (type, messages waiting, closed), and tail, check and salvage, which
+                read mapped files, say that they need a file: domain.
 
                 Exit status: 0 success; 1 failure (no such domain, channel or key, timed out,
                 corrupt file); 2 usage error. A reader that goes away (litecomm kv ls | head -1)

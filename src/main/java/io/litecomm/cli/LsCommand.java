@@ -2,6 +2,7 @@ package io.litecomm.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.litecomm.Comm;
 import io.litecomm.mapped.inspect.CorruptFormatException;
 import io.litecomm.mapped.inspect.DomainFiles;
 import io.litecomm.mapped.inspect.MailboxReader;
@@ -12,8 +13,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-/** {@code litecomm ls}: the channels of a domain, read from their files without changing them. */
+/**
+ * {@code litecomm ls}: the channels of a domain, read from their files without changing them (on a
+ * {@code redis://} domain, through the public API).
+ */
 final class LsCommand implements Command {
+
+    private static final String[] COLUMNS =
+            {"NAME", "TYPE", "CAPACITY", "MAX-MSG", "MESSAGES", "USED", "CLOSED", "PRODUCERS", "CONSUMERS"};
 
     /**
      * What {@code ls} shows of one channel.
@@ -57,7 +64,7 @@ final class LsCommand implements Command {
     @Override
     public String help() {
         return """
-                Usage: litecomm ls [CHANNEL...] [--dir DIR] [--json]
+                Usage: litecomm ls [CHANNEL...] [--dir DIR | --url URI] [--json]
 
                 Lists the channels of the domain (all, or the ones named) with their type
                 descriptor, ring capacity, largest message, messages waiting, ring bytes in use,
@@ -69,6 +76,10 @@ final class LsCommand implements Command {
                 format, so CONSUMERS is always '-' (--json: "consumers": null); receivers asleep
                 on a doorbell (the BLOCKING wait strategy) are counted in "sleepingReceivers".
 
+                On a redis:// domain (--url) the channels are read through the public API, which
+                gives the type, the messages waiting and the closed flag; the other columns show
+                '-' (--json: null).
+
                 Exit status: 0 ok; 1 if the domain or a named channel does not exist or a channel
                 file is corrupt (the other channels are still listed); 2 usage error.
                 """;
@@ -76,6 +87,9 @@ final class LsCommand implements Command {
 
     @Override
     public int execute(Invocation invocation) {
+        if (!invocation.files()) {
+            return executeOnApi(invocation);
+        }
         Path dir = invocation.existingDomain();
         boolean named = !invocation.args().positionals().isEmpty();
         List<String> names = named ? invocation.args().positionals() : Domains.channelNames(dir);
@@ -107,8 +121,48 @@ final class LsCommand implements Command {
         return errors.isEmpty() ? LitecommCli.OK : LitecommCli.FAILURE;
     }
 
+    /** {@code ls} on a domain without files: what the public API shows. */
+    private static int executeOnApi(Invocation invocation) {
+        List<String> named = invocation.args().positionals();
+        named.forEach(Domains::checkName);
+        List<String> errors = new ArrayList<>();
+        List<ApiChannels.Info> infos;
+        try (Comm comm = invocation.open()) {
+            infos = ApiChannels.describe(comm, named.isEmpty() ? null : named, errors, invocation.where());
+        }
+        if (invocation.json()) {
+            ObjectNode root = invocation.object();
+            root.put("domain", invocation.location());
+            ArrayNode channels = root.putArray("channels");
+            for (ApiChannels.Info info : infos) {
+                ObjectNode node = channels.addObject();
+                node.put("name", info.name());
+                node.put("type", info.type());
+                node.putNull("capacity");
+                node.putNull("maxMessage");
+                node.put("messages", info.messages());
+                node.putNull("usedBytes");
+                node.put("closed", info.closed());
+                node.putNull("liveProducers");
+                node.putNull("consumers");
+            }
+            ArrayNode errorNodes = root.putArray("errors");
+            errors.forEach(errorNodes::add);
+            invocation.printJson(root);
+        } else {
+            Table table = new Table(COLUMNS);
+            for (ApiChannels.Info info : infos) {
+                table.add(info.name(), info.type() == null ? "-" : info.type(), "-", "-", info.messages(), "-",
+                        info.closed() ? "yes" : "no", "-", "-");
+            }
+            table.print(invocation);
+        }
+        errors.forEach(invocation::note);
+        return errors.isEmpty() ? LitecommCli.OK : LitecommCli.FAILURE;
+    }
+
     private static void printTable(Invocation invocation, List<Info> infos) {
-        Table table = new Table("NAME", "TYPE", "CAPACITY", "MAX-MSG", "MESSAGES", "USED", "CLOSED", "PRODUCERS", "CONSUMERS");
+        Table table = new Table(COLUMNS);
         for (Info info : infos) {
             table.add(info.name(), info.type(), Table.bytes(info.capacity()), Table.bytes(info.maxMessage()),
                     info.messages(), Table.bytes(info.usedBytes()), info.closed() ? "yes" : "no",

@@ -20,7 +20,7 @@ final class PubCommand implements Command {
     @Override
     public String help() {
         return """
-                Usage: litecomm pub TOPIC JSON... [--string] [--dir DIR] [--json]
+                Usage: litecomm pub TOPIC JSON... [--string] [--dir DIR | --url URI] [--json]
 
                 Publishes each JSON value, in order, to TOPIC: every subscriber of the topic in
                 every process of the domain receives it (SharedMemory.publish). Quote values for
@@ -46,7 +46,7 @@ final class PubCommand implements Command {
             throw new UsageException("the topic must not be empty");
         }
         int published = 0;
-        try (Comm comm = Comm.open(invocation.domain())) {
+        try (Comm comm = invocation.open()) {
             for (String text : args.positionals().subList(1, args.positionals().size())) {
                 JsonNode node = args.flag("--string") ? invocation.mapper().getNodeFactory().textNode(text)
                         : Payloads.parseJson(text, "message");

@@ -23,7 +23,8 @@ final class RecvCommand implements Command {
     @Override
     public String help() {
         return """
-                Usage: litecomm recv CHANNEL [--count N] [--timeout MS] [--hex] [--dir DIR] [--json]
+                Usage: litecomm recv CHANNEL [--count N] [--timeout MS] [--hex] [--dir DIR | --url URI]
+                                     [--json]
 
                 Receives --count messages (default 1) from a channel and prints them, one per
                 line: JSON channels as JSON, other channels as base64 (--hex: hex). Received
@@ -56,26 +57,36 @@ final class RecvCommand implements Command {
         args.noMoreThan(1);
         long count = args.number("--count", 1, 1);
         Deadline deadline = Deadline.of(args);
+        if (!invocation.files()) {
+            try (Comm comm = invocation.open()) {
+                ApiChannels.Opened opened = ApiChannels.open(comm, name);
+                return receive(invocation, name, opened.channel(), opened.descriptor(), count, deadline);
+            }
+        }
         String descriptor;
         try (MailboxReader view = invocation.openChannel(name)) {
             descriptor = view.header().typeDescriptor(); // closed before the Comm maps the file
         }
         try (Comm comm = Comm.open(invocation.domain())) {
             comm.getChannel(name);
-            Channel<byte[]> channel = comm.channel(name, new RawCodec(descriptor));
-            long received = 0;
-            while (received < count) {
-                Optional<byte[]> message = channel.receive(Duration.ofNanos(deadline.remainingNanos()));
-                if (message.isPresent()) {
-                    print(invocation, name, message.get(), descriptor);
-                    received++;
-                } else if (channel.isClosed() && channel.size() == 0) {
-                    invocation.note("channel closed and drained: received " + received + " of " + count);
-                    return LitecommCli.FAILURE;
-                } else if (deadline.expired()) {
-                    invocation.note("timed out: received " + received + " of " + count);
-                    return LitecommCli.FAILURE;
-                }
+            return receive(invocation, name, comm.channel(name, new RawCodec(descriptor)), descriptor, count, deadline);
+        }
+    }
+
+    private static int receive(Invocation invocation, String name, Channel<byte[]> channel, String descriptor, long count,
+                               Deadline deadline) {
+        long received = 0;
+        while (received < count) {
+            Optional<byte[]> message = channel.receive(Duration.ofNanos(deadline.remainingNanos()));
+            if (message.isPresent()) {
+                print(invocation, name, message.get(), descriptor);
+                received++;
+            } else if (channel.isClosed() && channel.size() == 0) {
+                invocation.note("channel closed and drained: received " + received + " of " + count);
+                return LitecommCli.FAILURE;
+            } else if (deadline.expired()) {
+                invocation.note("timed out: received " + received + " of " + count);
+                return LitecommCli.FAILURE;
             }
         }
         return LitecommCli.OK;

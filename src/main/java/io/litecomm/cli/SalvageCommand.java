@@ -55,9 +55,11 @@ final class SalvageCommand implements Command {
                 no checksum in format 1.0: a message whose record header is intact but whose payload
                 bytes were overwritten is copied as it is.
 
+                salvage reads a mapped file, so it needs a file: domain (on redis:// it says so).
+
                 Exit status: 0 copied (the damaged regions are listed); 1 no such channel, a header
-                too damaged to read (magic, version, capacity, type), NEW already exists, or failure;
-                2 usage error.
+                too damaged to read (magic, version, capacity, type), NEW already exists, not a
+                file: domain, or failure; 2 usage error.
                 """;
     }
 
@@ -75,6 +77,7 @@ final class SalvageCommand implements Command {
         if (target.equals(name)) {
             throw new UsageException("--to must name a new channel, not CHANNEL itself");
         }
+        invocation.requireFiles("salvage reads a damaged channel's mapped file");
         Path dir = invocation.existingDomain();
         Path file = Domains.channelFile(dir, name);
         Path targetFile = Domains.channelFile(dir, target);

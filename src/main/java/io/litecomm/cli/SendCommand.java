@@ -3,6 +3,7 @@ package io.litecomm.cli;
 import io.litecomm.Channel;
 import io.litecomm.ChannelOptions;
 import io.litecomm.Comm;
+import io.litecomm.NoSuchChannelException;
 import io.litecomm.mapped.inspect.MailboxReader;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -28,7 +29,7 @@ final class SendCommand implements Command {
     public String help() {
         return """
                 Usage: litecomm send CHANNEL MESSAGE... [--string] [--base64 | --hex] [--timeout MS]
-                                     [--create] [--dir DIR] [--json]
+                                     [--create] [--dir DIR | --url URI] [--json]
 
                 Sends each MESSAGE, in order, to an existing channel. On a JSON channel a MESSAGE
                 is one JSON value (quote it for the shell: litecomm send jobs '{"id": 1}'); with
@@ -40,6 +41,7 @@ final class SendCommand implements Command {
                 A full channel blocks the send (backpressure) until there is room; --timeout MS
                 gives up after MS milliseconds. --create makes an untyped JSON channel (json:any,
                 default options) if there is none, creating the domain directory if needed.
+                On a redis:// domain (--url) the channel's type is the one recorded on the server.
 
                 Exit status: 0 all sent; 1 no such channel, channel closed, full until the
                 timeout, or message too large; 2 usage error (bad JSON, JSON null, wrong flag
@@ -64,6 +66,17 @@ final class SendCommand implements Command {
         args.positional(1, "MESSAGE");
         Deadline deadline = Deadline.of(args);
         boolean bounded = args.value("--timeout").isPresent();
+        if (!invocation.files()) {
+            try (Comm comm = invocation.open()) {
+                if (args.flag("--create")) {
+                    create(comm, name);
+                }
+                ApiChannels.Opened opened = ApiChannels.open(comm, name);
+                sendAll(invocation, name, opened.channel(), opened.descriptor(), messages(invocation, opened.descriptor()),
+                        deadline, bounded);
+            }
+            return LitecommCli.OK;
+        }
         if (args.flag("--create") && !Files.exists(Domains.channelFile(invocation.domain(), name), LinkOption.NOFOLLOW_LINKS)) {
             try (Comm comm = Comm.open(invocation.domain())) {
                 comm.channel(name, Object.class, ChannelOptions.defaults());
@@ -73,27 +86,47 @@ final class SendCommand implements Command {
         try (MailboxReader view = invocation.openChannel(name)) {
             descriptor = view.header().typeDescriptor(); // closed before the Comm maps the file and takes its locks
         }
-        List<byte[]> messages = new ArrayList<>();
-        for (String argument : args.positionals().subList(1, args.positionals().size())) {
-            messages.add(Payloads.fromArgument(invocation, argument, descriptor));
-        }
+        List<byte[]> messages = messages(invocation, descriptor);
         try (Comm comm = Comm.open(invocation.domain())) {
             comm.getChannel(name);
-            Channel<byte[]> channel = comm.channel(name, new RawCodec(descriptor));
-            int sent = 0;
-            for (byte[] message : messages) {
-                boolean ok = bounded ? channel.send(message, Duration.ofNanos(deadline.remainingNanos()))
-                        : send(channel, message);
-                if (!ok) {
-                    throw new Failure("timed out: channel full: channel=" + name + " sent " + sent + " of " + messages.size());
-                }
-                sent++;
-            }
-            if (invocation.json()) {
-                invocation.printJson(invocation.object().put("channel", name).put("type", descriptor).put("sent", sent));
-            }
+            sendAll(invocation, name, comm.channel(name, new RawCodec(descriptor)), descriptor, messages, deadline, bounded);
         }
         return LitecommCli.OK;
+    }
+
+    /** Creates an untyped JSON channel with default options unless one exists. */
+    private static void create(Comm comm, String name) {
+        try {
+            comm.getChannel(name);
+        } catch (NoSuchChannelException e) {
+            comm.channel(name, Object.class, ChannelOptions.defaults());
+        }
+    }
+
+    /** The payloads of the MESSAGE arguments for a channel of type {@code descriptor}. */
+    private static List<byte[]> messages(Invocation invocation, String descriptor) {
+        List<String> positionals = invocation.args().positionals();
+        List<byte[]> messages = new ArrayList<>();
+        for (String argument : positionals.subList(1, positionals.size())) {
+            messages.add(Payloads.fromArgument(invocation, argument, descriptor));
+        }
+        return messages;
+    }
+
+    private static void sendAll(Invocation invocation, String name, Channel<byte[]> channel, String descriptor,
+                                List<byte[]> messages, Deadline deadline, boolean bounded) {
+        int sent = 0;
+        for (byte[] message : messages) {
+            boolean ok = bounded ? channel.send(message, Duration.ofNanos(deadline.remainingNanos()))
+                    : send(channel, message);
+            if (!ok) {
+                throw new Failure("timed out: channel full: channel=" + name + " sent " + sent + " of " + messages.size());
+            }
+            sent++;
+        }
+        if (invocation.json()) {
+            invocation.printJson(invocation.object().put("channel", name).put("type", descriptor).put("sent", sent));
+        }
     }
 
     private static boolean send(Channel<byte[]> channel, byte[] message) {

@@ -2,6 +2,7 @@ package io.litecomm.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.litecomm.Comm;
 import io.litecomm.mapped.inspect.CorruptFormatException;
 import io.litecomm.mapped.inspect.MailboxReader;
 import java.io.IOException;
@@ -34,7 +35,7 @@ final class StatCommand implements Command {
     @Override
     public String help() {
         return """
-                Usage: litecomm stat [--interval MS] [--count N] [--dir DIR] [--json]
+                Usage: litecomm stat [--interval MS] [--count N] [--dir DIR | --url URI] [--json]
 
                 Refreshes every --interval milliseconds (default 1000) a table of the domain's
                 channels: messages waiting, ring use, messages and bytes per second in (sent)
@@ -47,6 +48,11 @@ final class StatCommand implements Command {
                 minus the growth in depth; bytes are ring bytes, record headers included.
 
                 With --json each refresh is one line: {"time", "intervalMillis", "channels": [...]}.
+
+                On a redis:// domain (--url) the channels are read through the public API, which
+                gives the type, the messages waiting and the closed flag but no counts of sends and
+                receives: the table shows MESSAGES, the change of depth per second (CHANGE/S:
+                --json "messagesChangePerSecond") and CLOSED.
 
                 Exit status: 0 ok; 1 no such domain; 2 usage error.
                 """;
@@ -63,15 +69,18 @@ final class StatCommand implements Command {
         args.noMoreThan(0);
         long interval = args.number("--interval", 1000, 1);
         long count = args.number("--count", 0, 1);
+        if (!invocation.files()) {
+            try (Comm comm = invocation.open()) {
+                new ApiStat(invocation, comm, interval).run(count);
+            }
+            return LitecommCli.OK;
+        }
         Path dir = invocation.existingDomain();
         Map<String, Watched> watched = new LinkedHashMap<>();
         try {
             refresh(invocation, dir, watched);
             for (long round = 0; count == 0 || round < count; round++) {
-                long wakeAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(interval);
-                while (System.nanoTime() - wakeAt < 0) {
-                    LockSupport.parkNanos(wakeAt - System.nanoTime());
-                }
+                sleep(interval);
                 Map<String, ChannelRates.Sample> previous = new HashMap<>();
                 watched.forEach((name, each) -> previous.put(name, each.rates.last()));
                 refresh(invocation, dir, watched);
@@ -81,6 +90,14 @@ final class StatCommand implements Command {
             watched.values().forEach(each -> each.view.close());
         }
         return LitecommCli.OK;
+    }
+
+    /** Waits one interval. */
+    static void sleep(long intervalMillis) {
+        long wakeAt = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(intervalMillis);
+        while (System.nanoTime() - wakeAt < 0) {
+            LockSupport.parkNanos(wakeAt - System.nanoTime());
+        }
     }
 
     /** A channel being watched: its read-only view and its counters. */

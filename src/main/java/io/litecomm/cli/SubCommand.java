@@ -24,7 +24,7 @@ final class SubCommand implements Command {
     @Override
     public String help() {
         return """
-                Usage: litecomm sub TOPIC [--count N] [--timeout MS] [--dir DIR] [--json]
+                Usage: litecomm sub TOPIC [--count N] [--timeout MS] [--dir DIR | --url URI] [--json]
 
                 Subscribes to TOPIC and prints every message published to it from now on, by any
                 process of the domain, one JSON value per line (--json: {"topic", "value"}),
@@ -54,19 +54,19 @@ final class SubCommand implements Command {
         long count = args.number("--count", 0, 1);
         Deadline deadline = Deadline.of(args);
         LinkedBlockingQueue<Box> received = new LinkedBlockingQueue<>();
-        try (Comm comm = Comm.open(invocation.domain())) {
+        try (Comm comm = invocation.open()) {
             Subscription subscription = comm.sharedMemory().onSubscriberReceive(topic, value -> received.add(new Box(value)));
             try {
-                return follow(invocation, comm, topic, count, deadline, received);
+                return follow(invocation, topic, count, deadline, received);
             } finally {
                 subscription.cancel();
             }
         }
     }
 
-    private static int follow(Invocation invocation, Comm comm, String topic, long count, Deadline deadline,
+    private static int follow(Invocation invocation, String topic, long count, Deadline deadline,
                               LinkedBlockingQueue<Box> received) throws Exception {
-        invocation.note("subscribed to topic '" + topic + "' in " + comm.directory());
+        invocation.note("subscribed to topic '" + topic + "' in " + invocation.location());
         long printed = 0;
         while (count == 0 || printed < count) {
             Box message = received.poll(deadline.remainingNanos(), TimeUnit.NANOSECONDS);

@@ -38,8 +38,11 @@ final class TailCommand implements Command {
                 record overwritten before tail could read it is reported as skipped (on
                 standard error; --json: a {"skippedBytes": N} line), with the ring bytes lost.
 
-                Exit status: 0 ok; 1 no such channel, corrupt file, or --timeout passed before
-                --count messages; 2 usage error.
+                tail reads the channel's mapped file, so it needs a file: domain; on a redis://
+                domain it says so and exits with 1 (the public API has no look without taking).
+
+                Exit status: 0 ok; 1 no such channel, corrupt file, --timeout passed before
+                --count messages, or not a file: domain; 2 usage error.
                 """;
     }
 
@@ -60,6 +63,8 @@ final class TailCommand implements Command {
         args.noMoreThan(1);
         long count = args.number("--count", 0, 1);
         Deadline deadline = Deadline.of(args);
+        invocation.requireFiles("tail reads the channel's mapped file without taking messages;"
+                + " 'litecomm recv' takes them, 'litecomm ls' counts them");
         try (MailboxReader view = invocation.openChannel(channel)) {
             String descriptor = view.header().typeDescriptor();
             long position = args.flag("--new") ? view.tail() : view.head();

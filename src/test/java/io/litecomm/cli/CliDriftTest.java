@@ -140,7 +140,7 @@ class CliDriftTest {
         CliProcess.Result memory = CliProcess.run(logs, Map.of("LITECOMM_URL", "mem:tests", "LITECOMM_DIR", byDir.toString()),
                 "ls");
         assertEquals(1, memory.exit(), memory.describe());
-        assertTrue(memory.err().contains("not a directory domain: LITECOMM_URL=mem:tests"), memory.describe());
+        assertTrue(memory.err().contains("not a shared domain: LITECOMM_URL=mem:tests"), memory.describe());
     }
 
     private static String listedDomain(Path logs, Map<String, String> env) throws IOException {

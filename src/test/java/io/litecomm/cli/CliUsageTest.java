@@ -29,7 +29,7 @@ class CliUsageTest {
         for (String flag : List.of("--help", "-h", "help")) {
             CliProcess.Result help = CliProcess.run(logs, flag);
             assertEquals(0, help.exit(), help.describe());
-            assertTrue(help.out().startsWith("Usage: litecomm [--dir DIR] [--json] COMMAND"), help.describe());
+            assertTrue(help.out().startsWith("Usage: litecomm [--dir DIR | --url URI] [--json] COMMAND"), help.describe());
             for (String command : COMMANDS) {
                 assertTrue(help.out().contains("\n  " + command + " "), command + " missing: " + help.describe());
             }
