@@ -174,6 +174,9 @@ final class RedisFaultSupport {
             try {
                 process = new ProcessBuilder(command).redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+                Process started = process;
+                // a test JVM that ends without closing this (a timeout, System.exit) leaves no server behind
+                Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly, "own-redis-server-stop"));
             } catch (IOException e) {
                 throw new AssertionError("cannot start " + binary + ": " + e, e);
             }
@@ -192,6 +195,7 @@ final class RedisFaultSupport {
                 }
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
             }
+            stop(); // the caller's try-with-resources never got the server: nobody else would stop it
             throw new AssertionError("no PONG from own redis-server on port " + port + ": " + last, last);
         }
 
