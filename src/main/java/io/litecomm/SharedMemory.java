@@ -148,9 +148,11 @@ public final class SharedMemory {
 
     /**
      * Atomically replaces a key's value with {@code fn(old)}: no other thread or process can change
-     * the key in between. {@code fn} gets the JSON-native old value (or {@code null}) and runs while
-     * the store is locked for every process, so keep it short. A {@code null} result deletes the key;
-     * an exception from {@code fn} changes nothing.
+     * the key in between. {@code fn} gets the JSON-native old value (or {@code null}); keep it short
+     * and free of side effects. On a {@code file:} domain it runs once, while the store is locked for
+     * every process; on a {@code redis://} domain the update is an optimistic compare-and-set, and
+     * {@code fn} runs again on the newer value each time another process changed the key first. A
+     * {@code null} result deletes the key; an exception from {@code fn} changes nothing.
      *
      * @param key the key
      * @param fn the new value from the old

@@ -4,6 +4,7 @@ import io.litecomm.spi.SharedStore;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -32,11 +33,9 @@ final class RedisPubSub implements AutoCloseable {
     private final String location;
     private final Map<String, String> types;
     private final ReentrantLock lock = new ReentrantLock();
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
     private RedisTopicFeed feed;
     private boolean closed;
-    /** Told whenever the feed buffered something new (the watcher's wake-up). */
-    private final java.util.concurrent.CopyOnWriteArrayList<Runnable> listeners =
-            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     RedisPubSub(RedisTransport transport) {
         this.transport = transport;
@@ -112,9 +111,14 @@ final class RedisPubSub implements AutoCloseable {
         return current.reader(last);
     }
 
-    /** Runs {@code listener} whenever the feed has buffered new messages. */
+    /**
+     * Runs {@code listener} on the feed's thread each time it has buffered new messages (or found
+     * the stream damaged), from now on.
+     *
+     * @param listener what to run; quick, never blocking
+     */
     void notifyOnPublish(Runnable listener) {
-        listeners.add(listener);
+        listeners.add(java.util.Objects.requireNonNull(listener, "listener"));
     }
 
     /** Stops the feed, if one was started. */

@@ -3,8 +3,6 @@ package io.litecomm.redis;
 /** The shared store's scripts, loaded once per class loader (docs/REDIS-store.md). */
 final class RedisStoreScripts {
 
-    /** Reads a key's value with its revision. */
-    static final RedisScript KV_READ = RedisScript.load("kv-read");
     /** Sets a key. */
     static final RedisScript KV_SET = RedisScript.load("kv-set");
     /** Deletes a key. */

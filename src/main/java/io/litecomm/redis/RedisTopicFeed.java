@@ -60,7 +60,6 @@ final class RedisTopicFeed implements AutoCloseable {
     private long lastSeq;
     private volatile CorruptStorageException failure;
     private volatile boolean closed;
-    /** Told after each batch is buffered. */
     private final List<Runnable> listeners;
 
     /** One buffered message. */
@@ -144,7 +143,6 @@ final class RedisTopicFeed implements AutoCloseable {
             Thread.interrupted();
             try {
                 int got = fetch();
-                failure = null;
                 retry = 0;
                 if (got > 0) {
                     pause = 0;
@@ -159,10 +157,9 @@ final class RedisTopicFeed implements AutoCloseable {
                 woken = true;
                 waiter.await(List.of(streamKey), List.of(new StreamEntryID(0, lastSeq)), Long.MAX_VALUE);
             } catch (CorruptStorageException e) {
-                if (failure == null) {
+                if (damaged(e)) {
                     LOG.warn("pub/sub stream damaged; trying again every second: {}", e.getMessage());
                 }
-                failure = e;
                 woken = false;
                 LockSupport.parkNanos(this, MAX_PAUSE_NANOS);
             } catch (TransportException e) {
@@ -191,6 +188,22 @@ final class RedisTopicFeed implements AutoCloseable {
         }
         append(got);
         return got.size();
+    }
+
+    /**
+     * Records a damage for the readers (each reports it once) and tells the listeners, unless it is
+     * the same problem as the last one recorded.
+     *
+     * @return whether it was new
+     */
+    private boolean damaged(CorruptStorageException e) {
+        CorruptStorageException last = failure;
+        if (last != null && last.getMessage().equals(e.getMessage())) {
+            return false;
+        }
+        failure = e;
+        tell();
+        return true;
     }
 
     /** Pauses after a wake-up that brought nothing, longer each time in a row, at most a second. */
@@ -238,9 +251,14 @@ final class RedisTopicFeed implements AutoCloseable {
                 }
             }
             if (topic == null || payload == null) {
-                throw new CorruptStorageException(server.name() + " key " + streamKey,
-                        "not a litecomm published stream: an entry without topic or payload: id="
+                // skipped: its position stays a hole, which readers count as missed
+                CorruptStorageException e = new CorruptStorageException(server.name() + " key " + streamKey,
+                        "not a litecomm published stream: an entry without topic or payload, skipped: id="
                         + RedisStoreReplies.text(entry.get(0)) + " key=" + streamKey);
+                if (damaged(e)) {
+                    LOG.warn("{}", e.getMessage());
+                }
+                continue;
             }
             batch.add(new Entry(seq, new String(topic, StandardCharsets.UTF_8), payload,
                     RedisPubSub.frame(topic.length, payload.length)));
@@ -266,9 +284,16 @@ final class RedisTopicFeed implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        if (!batch.isEmpty()) {
-            for (Runnable listener : listeners) {
+        tell();
+    }
+
+    /** Runs the listeners: something new for the readers. A listener that throws is logged; the others still run. */
+    private void tell() {
+        for (Runnable listener : listeners) {
+            try {
                 listener.run();
+            } catch (RuntimeException e) {
+                LOG.warn("pub/sub listener failed: stream={}", streamKey, e);
             }
         }
     }
@@ -299,6 +324,7 @@ final class RedisTopicFeed implements AutoCloseable {
         Reader(long next, long index) {
             this.next = next;
             this.index = index;
+            this.reported = failure;
         }
 
         @Override

@@ -4,21 +4,20 @@
 -- reply: {'ok', new revision} written ('' after 'del'; a 'del' of an absent key changes nothing);
 --        {'conflict', current revision, current value} the key moved since it was read (nothing changed);
 --        {'foreign', key name, type} if one of KEYS is not of the store's type (nothing changed)
-local function foreign()
-  local t = redis.call('TYPE', KEYS[1]).ok
-  if t ~= 'hash' and t ~= 'none' then return {'foreign', KEYS[1], t} end
-  t = redis.call('TYPE', KEYS[2]).ok
-  if t ~= 'hash' and t ~= 'none' then return {'foreign', KEYS[2], t} end
-  t = redis.call('TYPE', KEYS[3]).ok
-  if t == 'string' then
-    if not tonumber(redis.call('GET', KEYS[3])) then return {'foreign', KEYS[3], 'string, not a number'} end
-  elseif t ~= 'none' then
-    return {'foreign', KEYS[3], t}
+local t = redis.call('TYPE', KEYS[1]).ok
+if t ~= 'hash' and t ~= 'none' then return {'foreign', KEYS[1], t} end
+t = redis.call('TYPE', KEYS[2]).ok
+if t ~= 'hash' and t ~= 'none' then return {'foreign', KEYS[2], t} end
+-- the version moves first, before any write: INCR refuses a key of another type or a string that is not a number
+local function bump()
+  local version = redis.pcall('INCR', KEYS[3])
+  if type(version) == 'table' and version.err then
+    local vt = redis.call('TYPE', KEYS[3]).ok
+    if vt == 'string' then vt = 'string, not a number' end
+    return nil, {'foreign', KEYS[3], vt}
   end
-  return nil
+  return version, nil
 end
-local bad = foreign()
-if bad then return bad end
 local value = redis.call('HGET', KEYS[1], ARGV[1])
 local rev = redis.call('HGET', KEYS[2], ARGV[1])
 if not value then
@@ -31,13 +30,16 @@ if rev ~= ARGV[2] then
 end
 if ARGV[3] == 'del' then
   if value then
+    local _, bad = bump()
+    if bad then return bad end
     redis.call('HDEL', KEYS[1], ARGV[1])
     redis.call('HDEL', KEYS[2], ARGV[1])
-    redis.call('INCR', KEYS[3])
   end
   return {'ok', ''}
 end
-local version = string.format('%.0f', redis.call('INCR', KEYS[3]))
+local bumped, bad = bump()
+if bad then return bad end
+local version = string.format('%.0f', bumped)
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[4])
 redis.call('HSET', KEYS[2], ARGV[1], version)
 return {'ok', version}

@@ -5,13 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.litecomm.spi.SharedStore;
+import io.litecomm.testing.ChildJvm;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
 /**
@@ -118,6 +121,51 @@ class RedisPubSubGapTest extends RedisStoreDomainTest {
     }
 
     @Test
+    void aSlowSubscriberOfAPublishingChildJvmCountsTheExactGap(@TempDir Path logs) {
+        SharedStore subscriber = open(Map.of("pubSubCapacity", "4096")).sharedStore();
+        SharedStore.TopicReader keeper = subscriber.newReader();
+        SharedStore.TopicReader laggard = subscriber.newReader();
+        int published = 100;
+        try (ChildJvm child = ChildJvm.start(logs, Publisher.class, domain.toString(), Integer.toString(published))) {
+            child.awaitSuccess(WAIT);
+        }
+        Sink kept = new Sink();
+        await(() -> {
+            keeper.poll(kept, 64);
+            return kept.seen() >= published;
+        }, () -> "the keeping reader did not see every message: got=" + kept.numbers.size() + " missed=" + kept.missed);
+        Sink lagged = new Sink();
+        while (laggard.poll(lagged, 10) > 0) {
+            // drain
+        }
+        assertEquals(published - 32, lagged.missed.get(), "exactly the messages dropped from the buffer are missed");
+        assertEquals(range(published - 32, published), lagged.numbers, "then the newest 32, in order");
+    }
+
+    /** A child process: publishes {@code N} numbered messages on the domain it is given. */
+    public static final class Publisher {
+        private Publisher() {
+        }
+
+        /**
+         * Publishes.
+         *
+         * @param args domain URI, count
+         */
+        public static void main(String[] args) {
+            ChildJvm.haltWhenParentGone();
+            try (RedisTransport transport = RedisTransport.open(new io.litecomm.spi.TransportContext(
+                    java.net.URI.create(args[0]), Map.of(), new com.fasterxml.jackson.databind.ObjectMapper(),
+                    java.time.Duration.ofMillis(1)))) {
+                SharedStore store = transport.sharedStore();
+                for (int i = 0; i < Integer.parseInt(args[1]); i++) {
+                    store.publish("t", message(i));
+                }
+            }
+        }
+    }
+
+    @Test
     void killingTheWaiterConnectionLosesNoMessage() throws Exception {
         RedisTransport subscriberTransport = open();
         SharedStore subscriber = subscriberTransport.sharedStore();
@@ -153,6 +201,29 @@ class RedisPubSubGapTest extends RedisStoreDomainTest {
                 admin.clientKill(redis.clients.jedis.params.ClientKillParams.clientKillParams().id(id));
             }
         }
+    }
+
+    @Test
+    void theListenerRunsOnceTheNewMessagesCanBeRead() throws Exception {
+        SharedStore subscriber = open().sharedStore();
+        SharedStore.TopicReader reader = subscriber.newReader();
+        java.util.concurrent.Semaphore told = new java.util.concurrent.Semaphore(0);
+        assertTrue(subscriber.notifyOnPublish(told::release), "the store tells of new messages");
+        SharedStore publisher = open().sharedStore();
+        Sink sink = new Sink();
+        for (int i = 0; i < 5; i++) {
+            publisher.publish("t", message(i));
+            assertTrue(told.tryAcquire(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS),
+                    "the listener did not run for message " + i);
+            told.drainPermits();
+            int read = 0;
+            for (int got = reader.poll(sink, 10); got > 0; got = reader.poll(sink, 10)) {
+                read += got;
+            }
+            assertTrue(sink.numbers.contains(i), "message " + i + " readable when the listener ran: read=" + read
+                    + " numbers=" + sink.numbers);
+        }
+        assertEquals(range(0, 5), sink.numbers);
     }
 
     @Test

@@ -101,6 +101,44 @@ class RedisStoreForeignKeyTest extends RedisStoreDomainTest {
     }
 
     @Test
+    void aForeignEntryInThePublishedStreamIsReportedOnceAndCountedAsMissed() {
+        SharedStore store = open().sharedStore();
+        SharedStore.TopicReader reader = store.newReader();
+        store.publish("t", new byte[] {'0'});
+        try (Jedis jedis = server.jedis()) {
+            jedis.xadd(key("ps"), redis.clients.jedis.params.XAddParams.xAddParams().id("0-*"), Map.of("foo", "bar"));
+        }
+        store.publish("t", new byte[] {'1'});
+        List<String> got = new java.util.ArrayList<>();
+        long[] missed = {0};
+        int[] reported = {0};
+        SharedStore.TopicSink sink = new SharedStore.TopicSink() {
+            @Override
+            public void message(long position, String topic, byte[] payload) {
+                got.add(new String(payload, java.nio.charset.StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public void missed(long count) {
+                missed[0] += count;
+            }
+        };
+        await(() -> {
+            try {
+                reader.poll(sink, 10);
+            } catch (CorruptStorageException e) {
+                reported[0]++;
+                assertTrue(e.getMessage().contains("key=" + key("ps")) && e.getMessage().contains(serverName()),
+                        e.getMessage());
+            }
+            return got.size() >= 2;
+        }, () -> "messages around the foreign entry not read: got=" + got);
+        assertEquals(List.of("0", "1"), got);
+        assertEquals(1, missed[0], "the foreign entry's position is counted as missed");
+        assertEquals(1, reported[0], "the damage is reported once");
+    }
+
+    @Test
     void aValueThatIsNotJsonIsReportedWithItsKey() {
         SharedStore store = open().sharedStore();
         store.set("good", List.of(1));
