@@ -101,6 +101,8 @@ final class RedisLiveness implements AutoCloseable {
                 closeQuietly(jedis);
             }
             if (!closed) {
+                // the server went away or dropped this process: its pooled connections are likely stale too
+                server.dropIdle();
                 LockSupport.parkNanos(RETRY_NANOS);
             }
         }
