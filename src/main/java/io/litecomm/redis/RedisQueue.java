@@ -63,7 +63,7 @@ final class RedisQueue implements MessageQueue {
         this.domainKey = RedisKeys.bytes(keys.domain());
         this.offerKeys = List.of(domainKey, metaKey, streamKey, signalKeyBytes, tokensKey);
         this.takeKeys = List.of(metaKey, streamKey, signalKeyBytes);
-        this.ackKeys = List.of(metaKey, streamKey, signalKeyBytes);
+        this.ackKeys = List.of(metaKey, streamKey, signalKeyBytes, tokensKey);
     }
 
     String signalKey() {
@@ -194,10 +194,12 @@ final class RedisQueue implements MessageQueue {
         byte[] footprint = RedisKeys.bytes(Integer.toString(footprint(length)));
         long giveUp = System.nanoTime() + transport.server().address().timeout.toNanos();
         boolean repeat = false;
+        // the lane's last acknowledged id answers a repeat: one thread has one acknowledgement under way at a time
+        byte[] lane = RedisKeys.bytes(Long.toString(Thread.currentThread().getId()));
         while (true) {
             try {
                 List<byte[]> args = List.of(RedisKeys.bytes(id), transport.processBytes(), footprint,
-                        RedisKeys.bytes(repeat ? "1" : "0"));
+                        RedisKeys.bytes(repeat ? "1" : "0"), lane);
                 return (Long) transport.server().eval("acknowledge a message of channel " + name, RedisScripts.ACK,
                         ackKeys, args) == 1;
             } catch (TransportException e) {
