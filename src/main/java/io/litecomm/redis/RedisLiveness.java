@@ -32,6 +32,11 @@ final class RedisLiveness implements AutoCloseable {
     private volatile Jedis connection;
     private volatile Subscriber subscriber;
     private volatile TransportException firstFailure;
+    private final Thread pinger;
+    /** How often the subscription is pinged. */
+    private static final long PING_NANOS = TimeUnit.SECONDS.toNanos(5);
+    /** Silence on the subscription after which its connection counts as lost (plus the command timeout). */
+    private static final int SILENCE_MILLIS = 10_000;
 
     RedisLiveness(RedisServer server, String channel, String clientName) {
         this.server = server;
@@ -39,11 +44,35 @@ final class RedisLiveness implements AutoCloseable {
         this.clientName = clientName;
         this.thread = new Thread(this::run, clientName);
         thread.setDaemon(true);
+        this.pinger = new Thread(this::pingLoop, clientName + "-ping");
+        pinger.setDaemon(true);
+    }
+
+    /**
+     * Pings the subscription every {@link #PING_NANOS}: the pong is traffic on its connection, whose reads
+     * time out after {@link #SILENCE_MILLIS} plus the command timeout, so a server that vanished without a
+     * reset (a cut network) is noticed within seconds and the subscription made again once it is back,
+     * instead of after TCP keep-alive's hours, while the server meanwhile took this process for dead.
+     */
+    private void pingLoop() {
+        while (!closed) {
+            LockSupport.parkNanos(this, PING_NANOS);
+            Subscriber current = subscriber;
+            if (!closed && current != null && current.isSubscribed()) {
+                try {
+                    current.ping();
+                } catch (RuntimeException e) {
+                    // the subscription's own read reports the lost connection and subscribes again
+                    LOG.debug("liveness ping failed: server={} problem={}", server.name(), e.toString());
+                }
+            }
+        }
     }
 
     /** Starts the subscription and waits until the server confirms it. */
     void start() {
         thread.start();
+        pinger.start();
         try {
             if (!firstSubscribed.await(server.address().connectTimeout.toMillis() + server.address().timeout.toMillis(),
                     TimeUnit.MILLISECONDS)) {
@@ -67,7 +96,7 @@ final class RedisLiveness implements AutoCloseable {
         while (!closed) {
             Jedis jedis = null;
             try {
-                jedis = server.dedicated(clientName, -1);
+                jedis = server.dedicated(clientName, SILENCE_MILLIS);
                 connection = jedis;
                 if (closed) {
                     break;
@@ -101,6 +130,8 @@ final class RedisLiveness implements AutoCloseable {
                 closeQuietly(jedis);
             }
             if (!closed) {
+                // the server went away or dropped this process: its pooled connections are likely stale too
+                server.dropIdle();
                 LockSupport.parkNanos(RETRY_NANOS);
             }
         }
@@ -119,6 +150,7 @@ final class RedisLiveness implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        LockSupport.unpark(pinger);
         Subscriber current = subscriber;
         if (current != null) {
             try {
@@ -135,11 +167,14 @@ final class RedisLiveness implements AutoCloseable {
                 // already closed
             }
         }
-        if (Thread.currentThread() != thread && thread.isAlive()) {
-            try {
-                thread.join(TimeUnit.SECONDS.toMillis(5));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        for (Thread owned : new Thread[] {thread, pinger}) {
+            if (Thread.currentThread() != owned && owned.isAlive()) {
+                try {
+                    owned.join(TimeUnit.SECONDS.toMillis(5));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
             }
         }
     }

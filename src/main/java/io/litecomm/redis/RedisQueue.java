@@ -30,6 +30,7 @@ final class RedisQueue implements MessageQueue {
     private final int capacity;
     private final int maxMessageLength;
     private final String location;
+    private final byte[] domainKey;
     private final byte[] metaKey;
     private final byte[] streamKey;
     private final String signalKey;
@@ -59,10 +60,10 @@ final class RedisQueue implements MessageQueue {
         this.signalKey = keys.signal(name);
         this.signalKeyBytes = RedisKeys.bytes(signalKey);
         this.tokensKey = RedisKeys.bytes(keys.tokens(name, transport.process()));
-        byte[] domainKey = RedisKeys.bytes(keys.domain());
+        this.domainKey = RedisKeys.bytes(keys.domain());
         this.offerKeys = List.of(domainKey, metaKey, streamKey, signalKeyBytes, tokensKey);
         this.takeKeys = List.of(metaKey, streamKey, signalKeyBytes);
-        this.ackKeys = List.of(metaKey, streamKey, signalKeyBytes);
+        this.ackKeys = List.of(metaKey, streamKey, signalKeyBytes, tokensKey);
     }
 
     String signalKey() {
@@ -122,7 +123,7 @@ final class RedisQueue implements MessageQueue {
                         List.of(payload, RedisKeys.bytes(epoch), lane, token));
             } catch (TransportException e) {
                 // the reply may have been lost: the same token again is counted once
-                if (attempt == 0 && e.getCause() instanceof JedisConnectionException) {
+                if (attempt == 0 && RedisServer.brokeAtOnce(e)) {
                     continue;
                 }
                 throw e;
@@ -138,8 +139,7 @@ final class RedisQueue implements MessageQueue {
             if (code == -1) {
                 return CLOSED;
             }
-            if (code == -2) {
-                gone = true;
+            if (code == -2 && !reopenIfLost()) {
                 return CLOSED;
             }
             if (attempt >= ATTEMPTS) {
@@ -194,10 +194,12 @@ final class RedisQueue implements MessageQueue {
         byte[] footprint = RedisKeys.bytes(Integer.toString(footprint(length)));
         long giveUp = System.nanoTime() + transport.server().address().timeout.toNanos();
         boolean repeat = false;
+        // the lane's last acknowledged id answers a repeat: one thread has one acknowledgement under way at a time
+        byte[] lane = RedisKeys.bytes(Long.toString(Thread.currentThread().getId()));
         while (true) {
             try {
                 List<byte[]> args = List.of(RedisKeys.bytes(id), transport.processBytes(), footprint,
-                        RedisKeys.bytes(repeat ? "1" : "0"));
+                        RedisKeys.bytes(repeat ? "1" : "0"), lane);
                 return (Long) transport.server().eval("acknowledge a message of channel " + name, RedisScripts.ACK,
                         ackKeys, args) == 1;
             } catch (TransportException e) {
@@ -219,6 +221,28 @@ final class RedisQueue implements MessageQueue {
         epoch = transport.recreate(name, typeDescriptor, capacity, maxMessageLength);
     }
 
+    /**
+     * The server has no channel of this handle's epoch: either it was deleted or replaced (the handle is
+     * gone for good), or the server lost the domain (a restart without persistence) and another process
+     * may have created the channel again since, with an epoch of its own. An epoch starts with the
+     * incarnation of the domain it was made in ({@code create.lua}): if the domain's is another one now,
+     * the handle opens the channel again.
+     *
+     * @return {@code true} if the handle opened the channel again; {@code false} if it is gone
+     */
+    boolean reopenIfLost() {
+        byte[] current = transport.server().call("read the domain's incarnation", jedis -> jedis.hget(domainKey,
+                RedisKeys.bytes("incarnation")));
+        int dot = epoch.indexOf('.');
+        String mine = dot < 0 ? "" : epoch.substring(0, dot);
+        if (current == null || !mine.equals(new String(current, StandardCharsets.UTF_8))) {
+            recreate();
+            return true;
+        }
+        gone = true;
+        return false;
+    }
+
     private TransportException lostDomain() {
         return new TransportException("channel cannot be kept on the server: server=" + transport.server().name()
                 + " channel=" + name + " problem=the domain's keys keep vanishing (server flushed or restarted)");
@@ -228,8 +252,8 @@ final class RedisQueue implements MessageQueue {
     public boolean close() {
         long code = (Long) transport.server().eval("close channel " + name, RedisScripts.CLOSE,
                 List.of(metaKey, signalKeyBytes), List.of(RedisKeys.bytes(epoch)));
-        if (code == -2) {
-            gone = true;
+        if (code == -2 && reopenIfLost()) {
+            return close();
         }
         return code == 1;
     }
@@ -239,16 +263,34 @@ final class RedisQueue implements MessageQueue {
         if (gone) {
             return new long[] {0, 1, 0, 0};
         }
-        List<?> reply = (List<?>) transport.server().eval("read the state of channel " + name, RedisScripts.STATE,
-                List.of(metaKey, streamKey), List.of(RedisKeys.bytes(epoch)));
+        List<?> reply;
+        try {
+            reply = readState();
+        } catch (TransportException e) {
+            if (!RedisServer.brokeAtOnce(e)) {
+                throw e;
+            }
+            reply = readState(); // a read: once more on a fresh connection
+        }
         long[] state = new long[4];
         for (int i = 0; i < 4; i++) {
             state[i] = (Long) reply.get(i);
+        }
+        if (state[0] == 0 && reopenIfLost()) {
+            reply = readState();
+            for (int i = 0; i < 4; i++) {
+                state[i] = (Long) reply.get(i);
+            }
         }
         if (state[0] == 0) {
             gone = true;
         }
         return state;
+    }
+
+    private List<?> readState() {
+        return (List<?>) transport.server().eval("read the state of channel " + name, RedisScripts.STATE,
+                List.of(metaKey, streamKey), List.of(RedisKeys.bytes(epoch)));
     }
 
     @Override
@@ -276,10 +318,7 @@ final class RedisQueue implements MessageQueue {
         byte[] current = transport.server().call("read the epoch of channel " + name,
                 jedis -> jedis.hget(metaKey, RedisKeys.bytes("epoch")));
         boolean replaced = current == null || !epoch.equals(new String(current, StandardCharsets.UTF_8));
-        if (replaced) {
-            gone = true;
-        }
-        return replaced;
+        return replaced && !reopenIfLost();
     }
 
     @Override

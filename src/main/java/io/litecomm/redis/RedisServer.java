@@ -35,7 +35,7 @@ final class RedisServer implements AutoCloseable {
         poolConfig.setMaxWait(address.timeout);
         poolConfig.setJmxEnabled(false);
         poolConfig.setTestOnBorrow(false);
-        this.pool = new JedisPool(poolConfig, new HostAndPort(address.host, address.port), config);
+        this.pool = new OnDemandPool(poolConfig, new HostAndPort(address.host, address.port), config);
     }
 
     private static JedisClientConfig config(RedisAddress address, String clientName, int socketTimeoutMillis) {
@@ -78,7 +78,22 @@ final class RedisServer implements AutoCloseable {
         try (Jedis jedis = pool.getResource()) {
             return body.apply(jedis);
         } catch (JedisException e) {
+            if (e instanceof JedisConnectionException) {
+                dropIdle();
+            }
             throw failure(action, e);
+        }
+    }
+
+    /**
+     * Closes the idle pooled connections. Called when a connection was lost: after a server restart
+     * every idle connection is stale, and each would fail the first call that borrows it.
+     */
+    void dropIdle() {
+        try {
+            pool.clear();
+        } catch (RuntimeException ignored) {
+            // closing a dead connection may fail; it is gone either way
         }
     }
 
@@ -127,6 +142,26 @@ final class RedisServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Whether a call failed on a connection that broke at once (stale after a server restart, reset),
+     * rather than one that timed out: only such a failure is worth one more try, which then stays
+     * within the caller's deadline plus one {@code timeout}.
+     *
+     * @param e the failure of a {@link #call} or {@link #eval}
+     * @return {@code true} for a broken connection, {@code false} for a timeout or a refusal
+     */
+    static boolean brokeAtOnce(TransportException e) {
+        if (!(e.getCause() instanceof JedisConnectionException)) {
+            return false;
+        }
+        for (Throwable t = e.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof java.net.SocketTimeoutException) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The transport's exception for a Jedis failure: names the server, the action and the problem. */
     TransportException failure(String action, JedisException e) {
         String problem;
@@ -153,5 +188,22 @@ final class RedisServer implements AutoCloseable {
     @Override
     public void close() {
         pool.close();
+    }
+
+    /**
+     * A pool that opens connections only when a caller borrows one. The pool library opens a
+     * replacement for each broken connection handed back, in the caller's thread: on a frozen or
+     * vanished server that handshake added a whole {@code timeout} (or {@code connectTimeout}) to
+     * the call that had just failed, beyond its deadline.
+     */
+    private static final class OnDemandPool extends JedisPool {
+        OnDemandPool(GenericObjectPoolConfig<Jedis> config, HostAndPort server, JedisClientConfig clientConfig) {
+            super(config, server, clientConfig);
+        }
+
+        @Override
+        public void addObject() {
+            // connections are opened by borrowObject, when needed
+        }
     }
 }

@@ -82,6 +82,10 @@ final class RedisTakes {
                     reply = (List<?>) transport.server().eval(action, RedisScripts.TAKE, keys, args);
                 } catch (TransportException e) {
                     orphansPossible = true;
+                    if (attempt == 0 && RedisServer.brokeAtOnce(e)) {
+                        // a stale connection, or a lost reply: the next take adopts what this one may have taken
+                        continue;
+                    }
                     throw e;
                 }
                 if ((Long) reply.get(0) == 0) {
@@ -123,7 +127,7 @@ final class RedisTakes {
             String state = text(reply.get(i + 1));
             RedisQueue queue = queues.get(i);
             if (state.equals("-2")) {
-                queue.markGone();
+                settled &= !queue.reopenIfLost();
             } else if (state.equals("-3")) {
                 queue.recreate();
                 settled = false;

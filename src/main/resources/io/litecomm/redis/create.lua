@@ -8,11 +8,19 @@ elseif t ~= 'none' then
   return {'foreign', t}
 end
 redis.call('HSETNX', KEYS[1], 'format', ARGV[5])
-local epoch = redis.call('HINCRBY', KEYS[1], 'epoch', 1)
+-- an epoch names the incarnation of the domain it was made in: a domain the server lost and that was made
+-- again has another, so a process's handle from before tells "lost" from "deleted" (RedisQueue.reopenIfLost)
+local incarnation = redis.call('HGET', KEYS[1], 'incarnation')
+if not incarnation then
+  local now = redis.call('TIME')
+  incarnation = now[1] .. string.format('%06d', tonumber(now[2]))
+  redis.call('HSET', KEYS[1], 'incarnation', incarnation)
+end
+local epoch = incarnation .. '.' .. redis.call('HINCRBY', KEYS[1], 'epoch', 1)
 redis.call('DEL', KEYS[3])
 redis.call('XGROUP', 'CREATE', KEYS[3], 'g', '$', 'MKSTREAM')
 redis.call('HSET', KEYS[2], 'format', ARGV[5], 'type', ARGV[2], 'capacity', ARGV[3], 'max', ARGV[4],
   'epoch', epoch, 'closed', 0, 'used', 0)
 redis.call('PERSIST', KEYS[4])
 redis.call('SADD', KEYS[5], ARGV[1])
-return {ARGV[5], ARGV[2], ARGV[3], ARGV[4], tostring(epoch)}
+return {ARGV[5], ARGV[2], ARGV[3], ARGV[4], epoch}

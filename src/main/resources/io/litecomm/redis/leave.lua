@@ -3,7 +3,6 @@
 -- reply: 1 if the process left the consumer group, 0 if it still has messages taken there
 redis.call('DEL', KEYS[3])
 if redis.call('EXISTS', KEYS[2]) == 0 then return 1 end
-redis.call('HDEL', KEYS[1], 'ack:' .. ARGV[1])
 local summary = redis.call('XPENDING', KEYS[2], 'g')
 if summary[4] then
   for _, c in ipairs(summary[4]) do

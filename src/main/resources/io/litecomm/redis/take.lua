@@ -79,7 +79,6 @@ local function takeFrom(i)
       if ownerCount == 1 then
         -- its last one: forget the dead process
         redis.call('XGROUP', 'DELCONSUMER', stream, 'g', owner)
-        redis.call('HDEL', meta, 'ack:' .. owner)
       end
     end
     local e = entry(stream, best)
