@@ -5,6 +5,10 @@
 #   scripts/bench.sh            full run (under 20 minutes), writes docs/BENCHMARKS.md
 #   scripts/bench.sh --quick    every figure with shorter windows (under 3 minutes)
 #   scripts/bench.sh --only 'agrona|lc-bytes'   a subset (regular expression over scenario names)
+#   scripts/bench.sh --redis    only the Redis group of issue 13 (about 7 minutes; with --quick about 2):
+#                               litecomm on a redis:// domain against the raw Jedis floor on the same
+#                               server, medians over interleaved rounds; rewrites only the "Redis
+#                               transport" section of the report
 #
 # Builds with Maven (every build compiles bench/ into target/bench-classes; the peers are test scope,
 # kept off the tests' class path), installs redis-server from Debian's packages if it is missing,
@@ -21,10 +25,12 @@ PYTHON=${PYTHON:-python3}
 REPORT=${BENCH_REPORT:-docs/BENCHMARKS.md}
 OUT=$BUILD_DIR/xbench
 QUICK=0
+REDIS_ONLY=0
 ARGS=()
 for a in "$@"; do
   case "$a" in
     --quick) QUICK=1; ARGS+=(--quick) ;;
+    --redis) REDIS_ONLY=1; ARGS+=(--redis) ;;
     *) ARGS+=("$a") ;;
   esac
 done
@@ -50,6 +56,10 @@ mkdir -p "$OUT"
 "${MVN[@]}" dependency:build-classpath -DincludeScope=runtime "-Dmdep.outputFile=$OUT/runtime.classpath" >/dev/null
 
 REDIS_ARGS=()
+if [ "$REDIS_ONLY" = 1 ] && [ "${BENCH_NO_REDIS:-0}" = 1 ]; then
+  echo "--redis needs redis-server: unset BENCH_NO_REDIS" >&2
+  exit 2
+fi
 if [ "${BENCH_NO_REDIS:-0}" != 1 ]; then
   if ! command -v redis-server >/dev/null 2>&1; then
     echo "== installing redis-server (apt-get)"
@@ -83,15 +93,27 @@ if [ "${BENCH_NO_REDIS:-0}" != 1 ]; then
 fi
 
 REVISION="$(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+SRC_REV="$(git log -1 --format=%h -- src/main 2>/dev/null || true)"
+if [ -n "$SRC_REV" ] && [ "$SRC_REV" != "$REVISION" ]; then REVISION="$REVISION (src/main last changed in $SRC_REV)"; fi
 CHANGED=$(git status --porcelain -- src/main 2>/dev/null | wc -l || true)
 if [ "$CHANGED" -gt 0 ]; then REVISION="$REVISION + $CHANGED uncommitted change(s) in src/main"; fi
 
 LIMIT=1250
 [ "$QUICK" = 1 ] && LIMIT=200
-echo "== running the suite ($([ "$QUICK" = 1 ] && echo quick || echo full))"
+NAME=""
+if [ "$REDIS_ONLY" = 1 ]; then
+  if [ ${#REDIS_ARGS[@]} -eq 0 ]; then
+    echo "--redis: no redis-server to measure against" >&2
+    exit 2
+  fi
+  LIMIT=620
+  [ "$QUICK" = 1 ] && LIMIT=240
+  NAME="redis-"
+fi
+echo "== running the suite ($([ "$QUICK" = 1 ] && echo quick || echo full)$([ "$REDIS_ONLY" = 1 ] && echo ', Redis group only'))"
 CP="$BUILD_DIR/bench-classes:$BUILD_DIR/test-classes:$BUILD_DIR/classes:$(cat "$OUT/test.classpath")"
 timeout -k 10 "$LIMIT" java -cp "$CP" io.litecomm.bench.xproc.BenchMain "${ARGS[@]}" "${REDIS_ARGS[@]}" \
   --python "$PYTHON" --python-script bench/python/mp_pipe_bench.py \
-  --results "$OUT/results.tsv" --log "$OUT/bench.log" --runtime-classpath "$OUT/runtime.classpath" \
+  --results "$OUT/${NAME}results.tsv" --log "$OUT/${NAME}bench.log" --runtime-classpath "$OUT/runtime.classpath" \
   --report "$REPORT" --command "scripts/bench.sh" --revision "$REVISION"
 echo "== wrote $REPORT"

@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * Entry point of every child JVM of the suite. Arguments are {@code key=value} words: {@code kind}
- * ({@code pair}, {@code lc-pubsub}, {@code redis-pubsub}, {@code kv}, {@code idle}), {@code transport},
+ * ({@code pair}, {@code lc-pubsub}, {@code redis-pubsub}, {@code kv}, {@code idle}, and
+ * the Redis group's {@code redis-op}, {@code redis-idle}, {@code redis-tput}), {@code transport},
  * {@code role}, {@code mode}, {@code dir}, {@code warmMs}, {@code measureMs}, {@code deadlineMs} and
  * what the kind needs. Prints {@code READY} and {@code RESULT} lines for {@link BenchMain}.
  */
@@ -45,6 +46,9 @@ public final class BenchChild {
             case "redis-pubsub" -> PubSubBench.redis(p);
             case "kv" -> KvBench.run(p);
             case "idle" -> IdleBench.run(p);
+            case "redis-op" -> RedisOps.run(p);
+            case "redis-idle" -> RedisFlow.idle(p);
+            case "redis-tput" -> RedisFlow.throughput(p);
             default -> throw new IllegalArgumentException("kind " + kind);
         }
     }
@@ -57,6 +61,7 @@ public final class BenchChild {
             case "socket" -> new SocketTransport();
             case "filelock" -> new FileLockTransport();
             case "floor" -> new FloorTransport();
+            case "redis-raw" -> new RedisRawTransport();
             default -> throw new IllegalArgumentException("transport " + name);
         };
     }

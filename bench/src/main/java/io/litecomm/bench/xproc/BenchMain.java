@@ -21,7 +21,9 @@ import java.util.regex.Pattern;
  * {@code --redis-port N}, {@code --python CMD}, {@code --python-script FILE}, {@code --results FILE},
  * {@code --report FILE}, {@code --log FILE}, {@code --runtime-classpath FILE}, {@code --command TEXT},
  * {@code --revision TEXT} (the litecomm revision measured), {@code --report-only} (rewrite the report from
- * {@code --results}).
+ * {@code --results}), {@code --redis} (only the Redis group, {@link RedisGroup}: litecomm on a {@code redis://}
+ * domain against the raw Jedis floor, on the server of {@code --redis-port}; it rewrites only the report's
+ * "Redis transport" section).
  */
 public final class BenchMain {
 
@@ -67,7 +69,11 @@ public final class BenchMain {
     public static void main(String[] args) throws Exception {
         Options o = Options.parse(args);
         if (o.reportOnly) {
-            Report.write(o, Results.load(o.results));
+            if (o.redisGroup) {
+                RedisReport.write(o, Results.load(o.results));
+            } else {
+                Report.write(o, Results.load(o.results));
+            }
             return;
         }
         Results results = new Results();
@@ -75,18 +81,27 @@ public final class BenchMain {
         Files.createDirectories(o.log.toAbsolutePath().getParent());
         Thread cleanup = new Thread(() -> Runner.deleteTree(base), "bench-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
-        long budget = (o.quick ? 160L : 1080L) * 1_000_000_000L;
+        long budget = (o.redisGroup ? (o.quick ? 180L : 540L) : o.quick ? 160L : 1080L) * 1_000_000_000L;
         try (PrintWriter log = new PrintWriter(Files.newBufferedWriter(o.log, StandardCharsets.UTF_8), true)) {
             BenchMain suite = new BenchMain(o, results, new Runner(base, log, System.nanoTime() + budget,
-                    o.quick ? 8_000 : 150_000));
+                    o.quick || o.redisGroup ? 8_000 : 150_000));
             Machine.describe(results, o, suite.runner.java());
-            suite.runAll();
+            if (o.redisGroup) {
+                results.info("command", o.command + " --redis" + (o.quick ? " --quick" : ""));
+                new RedisGroup(suite).run();
+            } else {
+                suite.runAll();
+            }
             results.info("load.end", Machine.loadAverage());
         } finally {
             Runner.deleteTree(base);
         }
         results.save(o.results);
-        Report.write(o, results);
+        if (o.redisGroup) {
+            RedisReport.write(o, results);
+        } else {
+            Report.write(o, results);
+        }
         OUT.println("results: " + o.results + "  report: " + o.report + "  log: " + o.log);
     }
 
@@ -147,6 +162,7 @@ public final class BenchMain {
     static final class Options {
         boolean quick;
         boolean reportOnly;
+        boolean redisGroup;
         Pattern only;
         Integer redisPort;
         String python = "python3";
@@ -165,6 +181,7 @@ public final class BenchMain {
                 switch (a) {
                     case "--quick" -> o.quick = true;
                     case "--report-only" -> o.reportOnly = true;
+                    case "--redis" -> o.redisGroup = true;
                     case "--only" -> o.only = Pattern.compile(args[++i]);
                     case "--redis-port" -> o.redisPort = Integer.parseInt(args[++i]);
                     case "--python" -> o.python = args[++i];

@@ -3,6 +3,7 @@ package io.litecomm.bench.xproc;
 import io.litecomm.Channel;
 import io.litecomm.Comm;
 import io.litecomm.CommOptions;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Optional;
@@ -12,17 +13,24 @@ import java.util.Optional;
  * {@code Channel<String>} of JSON ({@code codec=json}: the 64-byte message as a 62-character string,
  * 64 bytes of JSON with its quotes). Sends use {@code send()}; the spin mode polls
  * {@code tryReceive()}, the block mode calls {@code receive()}: the default wait strategy, or the one
- * named by {@code wait} (for example {@code blocking}).
+ * named by {@code wait} (for example {@code blocking}). With {@code url} the domain is that URI (a
+ * {@code redis://} domain for the Redis group) instead of a directory.
  */
 final class LitecommTransport implements Transport {
 
     @Override
     public Endpoint open(Params p, Params.Role role) throws ReflectiveOperationException {
-        Comm comm = Comm.open(p.dir().resolve("domain"), options(p.get("wait", null)));
+        Comm comm = open(p, options(p.get("wait", null)));
         if ("json".equals(p.get("codec", "bytes"))) {
             return new JsonEndpoint(comm, role);
         }
         return new BytesEndpoint(comm, role);
+    }
+
+    /** The domain of {@code url} if given (for example {@code redis://...}), else a directory under {@code dir}. */
+    static Comm open(Params p, CommOptions options) {
+        String url = p.get("url", null);
+        return url == null ? Comm.open(p.dir().resolve("domain"), options) : Comm.open(URI.create(url), options);
     }
 
     /**

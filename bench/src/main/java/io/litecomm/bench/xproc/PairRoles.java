@@ -85,7 +85,9 @@ final class PairRoles {
             }
         }
         ep.send(Msg.end());
-        return percentiles(rtt, 0.5);
+        Map<String, Object> r = percentiles(rtt, 0.5);
+        r.put("pings", seq);
+        return r;
     }
 
     /** Waits {@code nanos} whatever unpark permits the thread holds (a litecomm watcher thread may hold one). */

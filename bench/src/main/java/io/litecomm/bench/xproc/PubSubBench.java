@@ -98,7 +98,7 @@ final class PubSubBench {
 
     static void litecomm(Params p) throws Exception {
         CommOptions options = CommOptions.builder().maxPark(Duration.ofNanos(p.getLong("maxParkNs", 1_000))).build();
-        try (Comm comm = Comm.open(p.dir().resolve("domain"), options)) {
+        try (Comm comm = LitecommTransport.open(p, options)) {
             SharedMemory memory = comm.sharedMemory();
             if (p.role() == Params.Role.PONGER) {
                 CountDownLatch end = new CountDownLatch(1);

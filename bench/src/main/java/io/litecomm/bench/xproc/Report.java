@@ -43,6 +43,11 @@ final class Report {
         String text = report.render();
         Path file = o.report.toAbsolutePath();
         Files.createDirectories(file.getParent());
+        // the Redis group's section is written by its own run (RedisReport): keep it
+        String redis = Files.exists(file) ? RedisReport.section(Files.readString(file, StandardCharsets.UTF_8)) : null;
+        if (redis != null) {
+            text = RedisReport.replaceSection(text, redis);
+        }
         Files.writeString(file, text, StandardCharsets.UTF_8);
     }
 

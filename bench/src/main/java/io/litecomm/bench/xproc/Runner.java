@@ -44,7 +44,12 @@ final class Runner {
 
     /** Whether the run's time budget still allows another measurement (a minute's margin). */
     boolean timeLeft() {
-        return suiteDeadline - System.nanoTime() > 60_000_000_000L;
+        return timeLeft(60_000_000_000L);
+    }
+
+    /** Whether more than {@code nanos} of the run's time budget is left. */
+    boolean timeLeft(long nanos) {
+        return suiteDeadline - System.nanoTime() > nanos;
     }
 
     String java() {
