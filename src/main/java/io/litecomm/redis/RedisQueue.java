@@ -43,6 +43,13 @@ final class RedisQueue implements MessageQueue {
     private volatile boolean gone;
     /** Whether the last empty take saw messages of this channel that other processes took and have not acknowledged. */
     private volatile boolean heldElsewhere;
+    /** Whether an empty take found the channel closed and drained (once true, true for good). */
+    private volatile boolean drainedSeen;
+    /**
+     * The thread whose empty take last found the channel not drained, until it asks: a receive loop asks
+     * right after its empty take, and gets that take's answer without another round trip.
+     */
+    private volatile Thread notDrainedFor;
     private volatile StreamEntryID lastSignal;
 
     RedisQueue(RedisTransport transport, String name, String typeDescriptor, int capacity, int maxMessageLength,
@@ -173,8 +180,14 @@ final class RedisQueue implements MessageQueue {
 
     void signalSeen(String state) {
         boolean held = state.endsWith(" p");
+        boolean drained = state.endsWith(" d");
         heldElsewhere = held;
-        lastSignal = new StreamEntryID(held ? state.substring(0, state.length() - 2) : state);
+        if (drained) {
+            drainedSeen = true;
+        } else {
+            notDrainedFor = Thread.currentThread();
+        }
+        lastSignal = new StreamEntryID(held || drained ? state.substring(0, state.length() - 2) : state);
     }
 
     /**
@@ -300,6 +313,15 @@ final class RedisQueue implements MessageQueue {
 
     @Override
     public boolean isClosedAndDrained() {
+        if (drainedSeen) {
+            // an empty take found it closed and empty, and that stays so
+            return true;
+        }
+        if (notDrainedFor == Thread.currentThread()) {
+            // this thread's empty take, just now, found it not drained: the answer of that same moment
+            notDrainedFor = null;
+            return false;
+        }
         long[] state = state();
         return state[0] == 0 || state[1] == 1 && state[2] == 0;
     }

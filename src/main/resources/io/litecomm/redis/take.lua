@@ -6,7 +6,8 @@
 --       no other take of it is under way), 4 FIRST (0-based), 5 N channels, 6..5+N their epochs,
 --       6+N.. ids this process has in flight
 -- reply: {1, i, id, payload} taken from channel i; {0, s_0, ..., s_N-1} nothing, where s_i is channel i's newest
---        signal id, followed by ' p' if other processes hold messages of it taken and not yet acknowledged (the
+--        signal id, followed by ' d' if it is closed and empty (drained), or by ' p' if other processes hold
+--        messages of it taken and not yet acknowledged (the
 --        caller looks again within a second: the holder may die), or '-2' if it was deleted or replaced, or '-3'
 --        if the domain is gone from the server
 local me = ARGV[1]
@@ -47,7 +48,11 @@ local function takeFrom(i)
   end
   local summary = redis.call('XPENDING', stream, 'g')
   local held = nil
-  if summary[1] > 0 then held = ' p' end
+  if summary[1] > 0 then
+    held = ' p'
+  elseif redis.call('HGET', meta, 'closed') == '1' and redis.call('XLEN', stream) == 0 then
+    held = ' d'
+  end
   -- of what is pending under gone processes (and, when adopting, under this one unknowingly), the oldest
   -- message goes first: a reclaimed message is delivered before newer ones, whichever consumer held it
   local best, owner, ownerCount = nil, nil, 0
