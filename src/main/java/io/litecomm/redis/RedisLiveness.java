@@ -127,22 +127,12 @@ final class RedisLiveness implements AutoCloseable {
                             channel, e.toString());
                 }
             } finally {
-                closeQuietly(jedis);
+                RedisServer.closeQuietly(jedis);
             }
             if (!closed) {
                 // the server went away or dropped this process: its pooled connections are likely stale too
                 server.dropIdle();
                 LockSupport.parkNanos(RETRY_NANOS);
-            }
-        }
-    }
-
-    private static void closeQuietly(Jedis jedis) {
-        if (jedis != null) {
-            try {
-                jedis.close();
-            } catch (RuntimeException ignored) {
-                // the connection is gone already
             }
         }
     }

@@ -122,7 +122,7 @@ final class RedisQueue implements MessageQueue {
         }
         byte[] token = RedisKeys.bytes(transport.nextSendToken());
         // one lane per sending thread: a thread has one send under way at a time, so its last token decides a resend
-        byte[] lane = RedisKeys.bytes(Long.toString(Thread.currentThread().getId()));
+        byte[] lane = lane();
         for (int attempt = 0; ; attempt++) {
             Object reply;
             try {
@@ -208,7 +208,7 @@ final class RedisQueue implements MessageQueue {
         long giveUp = System.nanoTime() + transport.server().address().timeout.toNanos();
         boolean repeat = false;
         // the lane's last acknowledged id answers a repeat: one thread has one acknowledgement under way at a time
-        byte[] lane = RedisKeys.bytes(Long.toString(Thread.currentThread().getId()));
+        byte[] lane = lane();
         while (true) {
             try {
                 List<byte[]> args = List.of(RedisKeys.bytes(id), transport.processBytes(), footprint,
@@ -223,6 +223,11 @@ final class RedisQueue implements MessageQueue {
                 LockSupport.parkNanos(RETRY_NANOS);
             }
         }
+    }
+
+    /** The calling thread's lane: one thread has one send, or one acknowledgement, under way at a time. */
+    private static byte[] lane() {
+        return RedisKeys.bytes(Long.toString(Thread.currentThread().getId()));
     }
 
     /** Bytes of capacity a message of {@code length} payload bytes holds: {@code align16(16 + length)}. */
@@ -367,11 +372,7 @@ final class RedisQueue implements MessageQueue {
     }
 
     private static StreamEntryID id(Object reply) {
-        return new StreamEntryID(text(reply));
-    }
-
-    private static String text(Object reply) {
-        return reply instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(reply);
+        return new StreamEntryID(RedisServer.text(reply));
     }
 
     @Override

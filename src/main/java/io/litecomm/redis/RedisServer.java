@@ -185,6 +185,23 @@ final class RedisServer implements AutoCloseable {
         return text;
     }
 
+    /** A script's or command's reply as text: bulk strings are UTF-8 bytes, numbers are shown as they are. */
+    static String text(Object reply) {
+        return reply instanceof byte[] bytes ? new String(bytes, java.nio.charset.StandardCharsets.UTF_8)
+                : String.valueOf(reply);
+    }
+
+    /** Closes a dedicated connection that may be broken already. */
+    static void closeQuietly(Jedis jedis) {
+        if (jedis != null) {
+            try {
+                jedis.close();
+            } catch (RuntimeException ignored) {
+                // the connection is gone already
+            }
+        }
+    }
+
     @Override
     public void close() {
         pool.close();

@@ -88,7 +88,7 @@ final class RedisSharedStore implements SharedStore {
     public Map<String, Object> getAll() {
         Map<byte[], byte[]> all = call("read every key", jedis -> jedis.hgetAll(values));
         Map<String, byte[]> sorted = new TreeMap<>();
-        all.forEach((key, value) -> sorted.put(RedisStoreReplies.text(key), value));
+        all.forEach((key, value) -> sorted.put(RedisServer.text(key), value));
         Map<String, Object> out = new LinkedHashMap<>();
         sorted.forEach((key, value) -> out.put(key, parse(key, value)));
         return out;
@@ -132,7 +132,7 @@ final class RedisSharedStore implements SharedStore {
             List<byte[]> args = json == null ? List.of(field, revision, DEL) : List.of(field, revision, SET, json);
             List<?> reply = (List<?>) server.eval(action, RedisStoreScripts.KV_CAS, keys, args);
             RedisStoreReplies.checkForeign(server, reply, types);
-            if ("ok".equals(RedisStoreReplies.text(reply.get(0)))) {
+            if ("ok".equals(RedisServer.text(reply.get(0)))) {
                 return json == null ? null : parse(key, json);
             }
             current = reply;

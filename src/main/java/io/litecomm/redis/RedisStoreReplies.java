@@ -1,7 +1,6 @@
 package io.litecomm.redis;
 
 import io.litecomm.spi.CorruptStorageException;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -16,11 +15,6 @@ import redis.clients.jedis.exceptions.JedisDataException;
 final class RedisStoreReplies {
 
     private RedisStoreReplies() {
-    }
-
-    /** A reply as text (bulk strings are UTF-8). */
-    static String text(Object reply) {
-        return reply instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(reply);
     }
 
     /** The exception for a key of another type than the store's at one of its names. */
@@ -38,9 +32,9 @@ final class RedisStoreReplies {
      * @throws CorruptStorageException naming the server and the key
      */
     static void checkForeign(RedisServer server, Object reply, Map<String, String> expected) {
-        if (reply instanceof List<?> list && list.size() == 3 && "foreign".equals(text(list.get(0)))) {
-            String key = text(list.get(1));
-            throw foreign(server, key, text(list.get(2)), expected.getOrDefault(key, "?"));
+        if (reply instanceof List<?> list && list.size() == 3 && "foreign".equals(RedisServer.text(list.get(0)))) {
+            String key = RedisServer.text(list.get(1));
+            throw foreign(server, key, RedisServer.text(list.get(2)), expected.getOrDefault(key, "?"));
         }
     }
 

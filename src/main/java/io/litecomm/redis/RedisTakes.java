@@ -2,7 +2,6 @@ package io.litecomm.redis;
 
 import io.litecomm.spi.PolledMessage;
 import io.litecomm.spi.TransportException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -98,7 +97,7 @@ final class RedisTakes {
                     continue;
                 }
                 index = (int) (long) (Long) reply.get(1);
-                id = text(reply.get(2));
+                id = RedisServer.text(reply.get(2));
                 payload = (byte[]) reply.get(3);
                 inFlight.add(id);
             } finally {
@@ -124,7 +123,7 @@ final class RedisTakes {
     private static boolean noneTaken(List<RedisQueue> queues, List<?> reply) {
         boolean settled = true;
         for (int i = 0; i < queues.size(); i++) {
-            String state = text(reply.get(i + 1));
+            String state = RedisServer.text(reply.get(i + 1));
             RedisQueue queue = queues.get(i);
             if (state.equals("-2")) {
                 settled &= !queue.reopenIfLost();
@@ -144,9 +143,5 @@ final class RedisTakes {
             names.add(queue.name());
         }
         return names;
-    }
-
-    static String text(Object reply) {
-        return reply instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(reply);
     }
 }

@@ -122,7 +122,7 @@ final class RedisTopicFeed implements AutoCloseable {
 
     /** The sequence number of an id {@code 0-SEQ}. */
     static long sequence(RedisServer server, String key, Object id) {
-        String text = RedisStoreReplies.text(id);
+        String text = RedisServer.text(id);
         int dash = text.indexOf('-');
         try {
             if (dash > 0 && Long.parseLong(text.substring(0, dash)) == 0) {
@@ -254,7 +254,7 @@ final class RedisTopicFeed implements AutoCloseable {
                 // skipped: its position stays a hole, which readers count as missed
                 CorruptStorageException e = new CorruptStorageException(server.name() + " key " + streamKey,
                         "not a litecomm published stream: an entry without topic or payload, skipped: id="
-                        + RedisStoreReplies.text(entry.get(0)) + " key=" + streamKey);
+                        + RedisServer.text(entry.get(0)) + " key=" + streamKey);
                 if (damaged(e)) {
                     LOG.warn("{}", e.getMessage());
                 }

@@ -9,7 +9,6 @@ import io.litecomm.spi.Transport;
 import io.litecomm.spi.TransportContext;
 import io.litecomm.spi.WaitMode;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -182,21 +181,22 @@ final class RedisTransport implements Transport {
 
     private QueueView queueOf(String name, List<?> reply) {
         String resource = server.name() + " key " + keys.meta(name);
-        if (reply.size() == 2 && "foreign".equals(text(reply.get(0)))) {
-            throw new CorruptStorageException(resource, "not a litecomm channel: a key of type " + text(reply.get(1)));
+        if (reply.size() == 2 && "foreign".equals(RedisServer.text(reply.get(0)))) {
+            throw new CorruptStorageException(resource, "not a litecomm channel: a key of type "
+                    + RedisServer.text(reply.get(1)));
         }
         for (Object field : reply) {
             if (field == null) {
                 throw new CorruptStorageException(resource, "not a litecomm channel: fields missing from its hash");
             }
         }
-        if (!FORMAT.equals(text(reply.get(0)))) {
-            throw new CorruptStorageException(resource, "channel of format " + text(reply.get(0))
+        if (!FORMAT.equals(RedisServer.text(reply.get(0)))) {
+            throw new CorruptStorageException(resource, "channel of format " + RedisServer.text(reply.get(0))
                     + "; this litecomm reads format " + FORMAT);
         }
         try {
-            return new QueueView(name, text(reply.get(1)), Integer.parseInt(text(reply.get(2))),
-                    Integer.parseInt(text(reply.get(3))), text(reply.get(4)));
+            return new QueueView(name, RedisServer.text(reply.get(1)), Integer.parseInt(RedisServer.text(reply.get(2))),
+                    Integer.parseInt(RedisServer.text(reply.get(3))), RedisServer.text(reply.get(4)));
         } catch (NumberFormatException e) {
             throw new CorruptStorageException(resource, "not a litecomm channel: capacity or maximum is not a number");
         }
@@ -206,10 +206,6 @@ final class RedisTransport implements Transport {
         RedisQueue queue = new RedisQueue(this, view.name, view.type, view.capacity, view.max, view.epoch);
         opened.add(queue);
         return queue;
-    }
-
-    private static String text(Object reply) {
-        return reply instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(reply);
     }
 
     /** The rules of the {@code file:} transport, so that a channel valid on one is valid on the other. */

@@ -195,7 +195,7 @@ final class RedisWaiter implements AutoCloseable {
                     delivered(got);
                 }
             } catch (TransportException | redis.clients.jedis.exceptions.JedisException e) {
-                closeQuietly(jedis);
+                RedisServer.closeQuietly(jedis);
                 jedis = null;
                 connection = null;
                 if (!closed) {
@@ -206,7 +206,7 @@ final class RedisWaiter implements AutoCloseable {
                 }
             }
         }
-        closeQuietly(jedis);
+        RedisServer.closeQuietly(jedis);
         fireAll();
     }
 
@@ -253,16 +253,6 @@ final class RedisWaiter implements AutoCloseable {
             lingering.remove(stream);
         } finally {
             lock.unlock();
-        }
-    }
-
-    private static void closeQuietly(Jedis jedis) {
-        if (jedis != null) {
-            try {
-                jedis.close();
-            } catch (RuntimeException ignored) {
-                // already broken
-            }
         }
     }
 
