@@ -30,12 +30,29 @@ final class RedisScript {
     }
 
     static RedisScript load(String name) {
+        return new RedisScript(name, read(name));
+    }
+
+    /**
+     * A script whose text is {@code common}'s, a newline, then {@code name}'s: what several scripts
+     * start with, kept in one file.
+     */
+    static RedisScript load(String name, String common) {
+        byte[] first = read(common);
+        byte[] second = read(name);
+        byte[] joined = java.util.Arrays.copyOf(first, first.length + 1 + second.length);
+        joined[first.length] = '\n';
+        System.arraycopy(second, 0, joined, first.length + 1, second.length);
+        return new RedisScript(name, joined);
+    }
+
+    private static byte[] read(String name) {
         String resource = name + ".lua";
         try (InputStream in = RedisScript.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("script missing from the litecomm jar: io/litecomm/redis/" + resource);
             }
-            return new RedisScript(name, in.readAllBytes());
+            return in.readAllBytes();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read script io/litecomm/redis/" + resource, e);
         }

@@ -3,20 +3,7 @@
 -- ARGV: 1 key, 2 value as JSON text
 -- reply: the new store version (integer), also the key's new revision;
 --        {'foreign', key name, type} if one of KEYS is not of the store's type (nothing changed)
-local t = redis.call('TYPE', KEYS[1]).ok
-if t ~= 'hash' and t ~= 'none' then return {'foreign', KEYS[1], t} end
-t = redis.call('TYPE', KEYS[2]).ok
-if t ~= 'hash' and t ~= 'none' then return {'foreign', KEYS[2], t} end
--- the version moves first, before any write: INCR refuses a key of another type or a string that is not a number
-local function bump()
-  local version = redis.pcall('INCR', KEYS[3])
-  if type(version) == 'table' and version.err then
-    local vt = redis.call('TYPE', KEYS[3]).ok
-    if vt == 'string' then vt = 'string, not a number' end
-    return nil, {'foreign', KEYS[3], vt}
-  end
-  return version, nil
-end
+-- (kv-common.lua ran before this: the key type checks and bump())
 local version, bad = bump()
 if bad then return bad end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
